@@ -1,0 +1,3 @@
+//! The client for Huawei Cloud's Customer Operations Capability API (CBC, also called BSS).
+
+pub mod signer;

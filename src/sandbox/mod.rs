@@ -1,0 +1,1 @@
+//! The sandbox: a faithful, stateful emulator of the CBC API.
