@@ -1,1 +1,140 @@
-fn main() {}
+//! The `cbc-portal` command: serve (default), migrate, user, account, rotate-key, sandbox.
+
+use std::net::SocketAddr;
+
+use clap::{Parser, Subcommand};
+
+use cbc_portal::config::Settings;
+use cbc_portal::{cli, startup, telemetry};
+
+#[derive(Parser)]
+#[command(
+    name = "cbc-portal",
+    version,
+    about = "Self-hosted sales portal for Huawei Cloud customers"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the portal (the default).
+    Serve,
+    /// Create the database if needed and run migrations, then exit.
+    Migrate,
+    /// Manage portal users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage cloud accounts.
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// Re-encrypt every stored SK under a new key read from stdin.
+    RotateKey,
+    /// Run the CBC sandbox alone, for other clients (e.g. the official SDK).
+    Sandbox {
+        /// Address to listen on (port 0 picks one; the address is printed).
+        #[arg(long, default_value = "127.0.0.1:8081")]
+        listen: SocketAddr,
+        /// AK:SK:DOMAIN_ID of an account to emulate (repeatable).
+        #[arg(long = "credentials", required = true)]
+        credentials: Vec<String>,
+        /// Bill records per account.
+        #[arg(long, default_value_t = 3000)]
+        records: usize,
+        /// Seed of the generated world.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Currency of every amount.
+        #[arg(long, default_value = "USD")]
+        currency: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// staff, manager or viewer.
+        #[arg(long)]
+        role: String,
+        /// Name of the cloud account (manager and viewer only).
+        #[arg(long)]
+        cloud_account: Option<String>,
+        /// Display name (defaults to the part of the e-mail before '@').
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountCommand {
+    /// Create a cloud account; the SK is read from standard input.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "https://bss.myhuaweicloud.eu")]
+        endpoint: String,
+        #[arg(long)]
+        domain_id: String,
+        #[arg(long)]
+        ak: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = Settings::from_env()?;
+    telemetry::init(settings.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = startup::Application::build(settings).await?;
+            let url = app.state().settings.public_url.clone();
+            if let Some(link) = app.setup_link() {
+                println!(
+                    "\nNo staff user exists yet. Open this one-time link to create the first one:\n\n    {link}\n"
+                );
+            }
+            println!("cbc-portal listening on {url}");
+            app.run_until_stopped().await
+        }
+        Command::Migrate => {
+            let mut settings = settings;
+            let (_pool, cluster) = startup::prepare_database(&mut settings).await?;
+            println!("migrations applied");
+            if let Some(c) = cluster {
+                c.stop();
+            }
+            Ok(())
+        }
+        Command::User(UserCommand::Create {
+            email,
+            role,
+            cloud_account,
+            name,
+        }) => {
+            cli::create_user(
+                settings,
+                &email,
+                &role,
+                cloud_account.as_deref(),
+                name.as_deref(),
+            )
+            .await
+        }
+        Command::Account(AccountCommand::Create {
+            name,
+            endpoint,
+            domain_id,
+            ak,
+        }) => cli::create_account(settings, &name, &endpoint, &domain_id, &ak).await,
+        Command::RotateKey => cli::rotate_key(settings).await,
+        Command::Sandbox { .. } => {
+            anyhow::bail!("the sandbox is not built into this binary yet")
+        }
+    }
+}

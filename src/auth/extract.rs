@@ -1,0 +1,246 @@
+//! Extractors that prove who is asking. A handler that takes `Manager` cannot run for a viewer.
+//!
+//! `CurrentUser` loads the session, checks the epoch (ended sessions), the idle and absolute
+//! timeouts and whether the user is disabled, and refreshes `last_seen` at most every tenth of
+//! the idle timeout, so ordinary reads do not write the session.
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::request::Parts;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use crate::audit::{self, Actor, Event, Outcome};
+use crate::auth::session::{AUTH_KEY, AuthData, unix_now};
+use crate::db;
+use crate::db::users::User;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// A logged-in user.
+#[derive(Clone)]
+pub struct CurrentUser {
+    pub user: Arc<User>,
+    pub session: Session,
+    /// The client's IP as far as the portal can trust it.
+    pub ip: Option<String>,
+}
+
+impl CurrentUser {
+    pub fn id(&self) -> Uuid {
+        self.user.id
+    }
+
+    pub fn role(&self) -> Role {
+        self.user.role()
+    }
+
+    /// The audit actor for this user.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.user.id),
+            email: Some(self.user.email.clone()),
+            cloud_account_id: self.user.cloud_account_id,
+            source_ip: self.ip.clone(),
+        }
+    }
+}
+
+/// The client IP: the socket peer, or the first `X-Forwarded-For` hop when behind our proxy.
+pub fn client_ip(parts: &Parts, trust_proxy: bool) -> Option<String> {
+    if trust_proxy
+        && let Some(ip) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
+    {
+        return Some(ip.to_owned());
+    }
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+}
+
+async fn session_of(parts: &mut Parts, state: &AppState) -> Result<Session, AppError> {
+    Session::from_request_parts(parts, state)
+        .await
+        .map_err(|_| AppError::Internal(anyhow::anyhow!("session layer missing")))
+}
+
+fn login_required(parts: &Parts) -> AppError {
+    let next = if parts.method == axum::http::Method::GET {
+        parts.uri.path_and_query().map(|p| p.as_str().to_owned())
+    } else {
+        None
+    };
+    AppError::LoginRequired { next }
+}
+
+async fn load_user(state: &AppState, id: Uuid) -> Result<Option<Arc<User>>, AppError> {
+    if let Some(u) = state.users.get(&id).await {
+        return Ok(Some(u));
+    }
+    let Some(u) = db::users::by_id(&state.db, id).await? else {
+        return Ok(None);
+    };
+    let u = Arc::new(u);
+    state.users.insert(id, u.clone()).await;
+    Ok(Some(u))
+}
+
+impl OptionalFromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        if let Some(u) = parts.extensions.get::<CurrentUser>() {
+            return Ok(Some(u.clone()));
+        }
+        let session = session_of(parts, state).await?;
+        let Some(mut auth) = session.get::<AuthData>(AUTH_KEY).await? else {
+            return Ok(None);
+        };
+        let now = unix_now();
+        let s = &state.settings;
+        let idle = s.session_idle.as_secs() as i64;
+        let expired =
+            now - auth.last_seen > idle || now - auth.auth_at > s.session_absolute.as_secs() as i64;
+        let user = load_user(state, auth.user_id).await?;
+        let valid_user = user.filter(|u| u.disabled_at.is_none() && u.session_epoch == auth.epoch);
+        let (Some(user), false) = (valid_user, expired) else {
+            // Ended, timed out or disabled: remove the session row everywhere.
+            session.flush().await?;
+            return Ok(None);
+        };
+        if now - auth.last_seen >= (idle / 10).max(1) {
+            auth.last_seen = now;
+            session.insert(AUTH_KEY, &auth).await?;
+        }
+        let current = CurrentUser {
+            user,
+            session,
+            ip: client_ip(parts, state.settings.trust_proxy),
+        };
+        parts.extensions.insert(current.clone());
+        Ok(Some(current))
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        <Self as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state)
+            .await?
+            .ok_or_else(|| login_required(parts))
+    }
+}
+
+/// Records a refused request by a logged-in user and returns 403.
+async fn deny(state: &AppState, user: &CurrentUser, parts: &Parts) -> AppError {
+    tracing::warn!(user_id = %user.id(), path = %parts.uri.path(), "authz_denied");
+    let event = Event::new(audit::event::AUTHZ_DENIED, Outcome::Denied)
+        .summary(serde_json::json!({ "method": parts.method.as_str(), "path": parts.uri.path() }));
+    if let Err(e) = audit::record(&state.db, &user.actor(), event).await {
+        tracing::error!(error = %e, "could not audit a denied request");
+    }
+    AppError::Forbidden
+}
+
+/// A customer user (viewer or manager) and the cloud account they may see.
+#[derive(Clone)]
+pub struct Customer {
+    pub user: CurrentUser,
+    pub cloud_account_id: Uuid,
+}
+
+impl Customer {
+    pub fn is_manager(&self) -> bool {
+        self.user.role() == Role::Manager
+    }
+}
+
+impl FromRequestParts<AppState> for Customer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user =
+            <CurrentUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await?;
+        match (user.role(), user.user.cloud_account_id) {
+            (Role::Viewer | Role::Manager, Some(cloud_account_id)) => Ok(Customer {
+                user,
+                cloud_account_id,
+            }),
+            _ => Err(deny(state, &user, parts).await),
+        }
+    }
+}
+
+/// A customer manager: may run actions on their cloud account.
+#[derive(Clone)]
+pub struct Manager(pub Customer);
+
+impl FromRequestParts<AppState> for Manager {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let c = Customer::from_request_parts(parts, state).await?;
+        if c.is_manager() {
+            Ok(Manager(c))
+        } else {
+            Err(deny(state, &c.user, parts).await)
+        }
+    }
+}
+
+/// A staff user.
+#[derive(Clone)]
+pub struct Staff(pub CurrentUser);
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user =
+            <CurrentUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await?;
+        if user.role() == Role::Staff {
+            Ok(Staff(user))
+        } else {
+            Err(deny(state, &user, parts).await)
+        }
+    }
+}
+
+/// The client's IP address, as far as the portal can trust it.
+pub struct ClientIp(pub Option<String>);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts, state.settings.trust_proxy)))
+    }
+}

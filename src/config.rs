@@ -1,0 +1,197 @@
+//! Settings, read once from the environment at start-up.
+//!
+//! Every variable the portal reads is listed here, with its default, and in `.env.sample`.
+//! Nothing else in the crate reads the environment.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use secrecy::SecretString;
+
+/// Everything configurable, with defaults that make `cargo run` work with nothing set.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// `PORTAL_LISTEN` — address to bind. Default `127.0.0.1:8080`; tests use port 0.
+    pub listen: SocketAddr,
+    /// `PORTAL_PUBLIC_URL` — the origin users reach the portal at, used in printed links and
+    /// the `Origin` check. Default `http://<PORTAL_LISTEN>`.
+    pub public_url: String,
+    /// `DATABASE_URL` — Postgres. Default `postgres://postgres@localhost:5432/cbc_portal`.
+    pub database_url: SecretString,
+    /// Whether `DATABASE_URL` was set explicitly. If not, and the default server does not
+    /// answer, a private cluster is started under the data dir (when Postgres binaries exist).
+    pub database_url_explicit: bool,
+    /// `PORTAL_DB_MAX_CONNECTIONS` — pool size. Default 10.
+    pub db_max_connections: u32,
+    /// `PORTAL_DATA_DIR` — local state: the generated sandbox key, the private Postgres
+    /// cluster. Default `./.portal`.
+    pub data_dir: PathBuf,
+    /// `PORTAL_SECRET_KEY` — base64 of 32 random bytes; encrypts cloud-account SKs
+    /// (AES-256-GCM). Required unless the sandbox is on, in which case a key is generated into
+    /// `<data dir>/secret.key` (mode 0600). `PORTAL_SECRET_KEY_FILE` names a file holding it
+    /// instead; the file is refused if group or others can read it.
+    pub secret_key: Option<SecretString>,
+    /// `PORTAL_SECRET_KEY_FILE` — see `secret_key`.
+    pub secret_key_file: Option<PathBuf>,
+    /// `PORTAL_SANDBOX` — `on` (default) runs the embedded CBC sandbox and seeds a `demo`
+    /// cloud account pointing at it; `off` talks only to the endpoints of configured accounts.
+    pub sandbox: bool,
+    /// `PORTAL_SANDBOX_RECORDS` — bill records per sandbox account. Default 3000.
+    pub sandbox_records: usize,
+    /// `PORTAL_SANDBOX_SEED` — seed of the sandbox world. Default 42.
+    pub sandbox_seed: u64,
+    /// `PORTAL_COOKIE_SECURE` — `true` behind TLS: the session cookie becomes
+    /// `__Host-cbc_session; Secure`. Default false (plain http on localhost).
+    pub cookie_secure: bool,
+    /// `PORTAL_SESSION_IDLE_SECS` — idle timeout. Default 1800 (30 min).
+    pub session_idle: Duration,
+    /// `PORTAL_SESSION_ABSOLUTE_SECS` — absolute session lifetime. Default 43200 (12 h).
+    pub session_absolute: Duration,
+    /// `PORTAL_SESSION_CACHE_MS` — how long a replica may serve a session from memory before
+    /// re-reading it from Postgres; bounds how late a logout elsewhere is seen. Default 2000.
+    pub session_cache_ttl: Duration,
+    /// `PORTAL_TRUST_PROXY` — `true` to take the client IP from `X-Forwarded-For` (only behind
+    /// your own proxy). Default false.
+    pub trust_proxy: bool,
+    /// `PORTAL_MAX_CONCURRENT_HASHES` — cap on concurrent argon2 computations. Default 4.
+    pub max_concurrent_hashes: usize,
+    /// `PORTAL_LOGIN_MAX_FAILURES` — failures per account inside the window before the
+    /// account is locked for the window. Default 10.
+    pub login_max_failures: i32,
+    /// `PORTAL_LOGIN_IP_MAX` — login attempts per client IP per window. Default 50.
+    pub login_ip_max: i32,
+    /// `PORTAL_LOGIN_WINDOW_SECS` — the throttling window. Default 900.
+    pub login_window: Duration,
+    /// `PORTAL_REQUEST_TIMEOUT_SECS` — whole-request timeout. Default 30.
+    pub request_timeout: Duration,
+    /// `PORTAL_CBC_TIMEOUT_MS` — total timeout of one upstream call. Default 10000.
+    pub cbc_timeout: Duration,
+    /// `PORTAL_RECONCILE_INTERVAL_MS` — how often unsettled actions are read back. Default 5000.
+    pub reconcile_interval: Duration,
+    /// `PORTAL_LOG_FORMAT` — `json` (default) or `pretty`. Filter with `RUST_LOG`.
+    pub log_format: LogFormat,
+}
+
+/// Log output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+const DEFAULT_DATABASE_URL: &str = "postgres://postgres@localhost:5432/cbc_portal";
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|e| anyhow::anyhow!("{name}={v:?} is not valid: {e}")),
+    }
+}
+
+fn flag(name: &str, default: bool) -> anyhow::Result<bool> {
+    match var(name).as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "on" | "yes") => Ok(true),
+        Some("0" | "false" | "off" | "no") => Ok(false),
+        Some(other) => bail!("{name}={other:?} is not valid: use true or false"),
+    }
+}
+
+fn secs(name: &str, default: u64) -> anyhow::Result<Duration> {
+    parse(name, default).map(Duration::from_secs)
+}
+
+fn millis(name: &str, default: u64) -> anyhow::Result<Duration> {
+    parse(name, default).map(Duration::from_millis)
+}
+
+impl Settings {
+    /// Reads the environment.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let listen: SocketAddr = parse("PORTAL_LISTEN", SocketAddr::from(([127, 0, 0, 1], 8080)))?;
+        let database_url = var("DATABASE_URL");
+        let log_format = match var("PORTAL_LOG_FORMAT").as_deref() {
+            None | Some("json") => LogFormat::Json,
+            Some("pretty") => LogFormat::Pretty,
+            Some(other) => bail!("PORTAL_LOG_FORMAT={other:?} is not valid: use json or pretty"),
+        };
+        Ok(Self {
+            listen,
+            public_url: var("PORTAL_PUBLIC_URL")
+                .unwrap_or_else(|| format!("http://{listen}"))
+                .trim_end_matches('/')
+                .to_owned(),
+            database_url_explicit: database_url.is_some(),
+            database_url: SecretString::from(
+                database_url.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            ),
+            db_max_connections: parse("PORTAL_DB_MAX_CONNECTIONS", 10)?,
+            data_dir: var("PORTAL_DATA_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from(".portal")),
+            secret_key: var("PORTAL_SECRET_KEY").map(SecretString::from),
+            secret_key_file: var("PORTAL_SECRET_KEY_FILE").map(PathBuf::from),
+            sandbox: flag("PORTAL_SANDBOX", true)?,
+            sandbox_records: parse("PORTAL_SANDBOX_RECORDS", 3000)?,
+            sandbox_seed: parse("PORTAL_SANDBOX_SEED", 42)?,
+            cookie_secure: flag("PORTAL_COOKIE_SECURE", false)?,
+            session_idle: secs("PORTAL_SESSION_IDLE_SECS", 1800)?,
+            session_absolute: secs("PORTAL_SESSION_ABSOLUTE_SECS", 43_200)?,
+            session_cache_ttl: millis("PORTAL_SESSION_CACHE_MS", 2000)?,
+            trust_proxy: flag("PORTAL_TRUST_PROXY", false)?,
+            max_concurrent_hashes: parse("PORTAL_MAX_CONCURRENT_HASHES", 4)?,
+            login_max_failures: parse("PORTAL_LOGIN_MAX_FAILURES", 10)?,
+            login_ip_max: parse("PORTAL_LOGIN_IP_MAX", 50)?,
+            login_window: secs("PORTAL_LOGIN_WINDOW_SECS", 900)?,
+            request_timeout: secs("PORTAL_REQUEST_TIMEOUT_SECS", 30)?,
+            cbc_timeout: millis("PORTAL_CBC_TIMEOUT_MS", 10_000)?,
+            reconcile_interval: millis("PORTAL_RECONCILE_INTERVAL_MS", 5000)?,
+            log_format,
+        })
+    }
+
+    /// The session cookie's name: `__Host-` prefixed when it is `Secure`.
+    pub fn cookie_name(&self) -> &'static str {
+        if self.cookie_secure {
+            "__Host-cbc_session"
+        } else {
+            "cbc_session"
+        }
+    }
+
+    /// Checks combinations that cannot work, before anything starts.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        if self.session_idle.is_zero() || self.session_absolute < self.session_idle {
+            bail!("PORTAL_SESSION_ABSOLUTE_SECS must be at least PORTAL_SESSION_IDLE_SECS (> 0)");
+        }
+        if !self.sandbox && self.secret_key.is_none() && self.secret_key_file.is_none() {
+            bail!(
+                "PORTAL_SECRET_KEY (or PORTAL_SECRET_KEY_FILE) must be set when PORTAL_SANDBOX=off: \
+                 generate one with `openssl rand -base64 32`"
+            );
+        }
+        url_host(&self.public_url).context("PORTAL_PUBLIC_URL must be an http(s) URL")?;
+        Ok(())
+    }
+}
+
+/// The `host[:port]` part of an http(s) URL.
+pub fn url_host(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let host = rest.split('/').next()?;
+    (!host.is_empty()).then_some(host)
+}

@@ -1,0 +1,91 @@
+//! Logging and request ids.
+//!
+//! Logs are JSON lines by default, so a value carrying `\r\n` cannot forge a second record.
+//! Every request gets an id (`x-request-id`, generated unless a trusted proxy set one); the
+//! id is kept in a task-local so error pages can show it without threading it everywhere.
+
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
+use tracing_subscriber::EnvFilter;
+
+use crate::config::LogFormat;
+
+/// Installs the global subscriber. Safe to call more than once (later calls are no-ops).
+pub fn init(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = match format {
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .try_init(),
+        LogFormat::Pretty => builder.try_init(),
+    };
+}
+
+tokio::task_local! {
+    static REQUEST_ID: String;
+}
+
+/// The id of the request being served, or `-` outside a request.
+pub fn request_id() -> String {
+    REQUEST_ID
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| "-".to_owned())
+}
+
+/// Header carrying the request id, in and out.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+fn acceptable_id(v: &str) -> bool {
+    (8..=64).contains(&v.len())
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Middleware: assigns the request id, opens the request span, echoes the id in the response.
+pub async fn request_id_layer(
+    axum::extract::State(trust_proxy): axum::extract::State<bool>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let incoming = req
+        .headers()
+        .get(REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| trust_proxy && acceptable_id(v))
+        .map(str::to_owned);
+    let id = incoming.unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
+    let span = tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %req.method(),
+        path = %req.uri().path(),
+    );
+    let started = std::time::Instant::now();
+    let fut = REQUEST_ID.scope(id.clone(), next.run(req));
+    let mut res = tracing::Instrument::instrument(fut, span.clone()).await;
+    let status = res.status().as_u16();
+    span.in_scope(|| {
+        if status >= 500 {
+            tracing::warn!(
+                status,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "served"
+            );
+        } else {
+            tracing::debug!(
+                status,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "served"
+            );
+        }
+    });
+    if let Ok(v) = axum::http::HeaderValue::from_str(&id) {
+        res.headers_mut().insert(REQUEST_ID_HEADER, v);
+    }
+    res
+}
