@@ -1,1 +1,5 @@
+//! The one integration test binary, laid out like the URL tree.
 
+mod helpers;
+
+mod auth;
