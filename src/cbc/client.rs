@@ -541,7 +541,8 @@ fn decode_success<O: Operation>(
             fail_check_items: parsed.fail_check_items,
         });
     }
-    serde_json::from_value(value).map_err(|e| CbcError::Decode {
+    // From the bytes, not the `Value`: numbers then keep their exact text (and scale).
+    serde_json::from_slice(body).map_err(|e| CbcError::Decode {
         http_status: status,
         message: format!("{}: {e}", O::ID),
         request_id,

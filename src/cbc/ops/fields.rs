@@ -66,6 +66,14 @@ impl<'de> Visitor<'de> for DecimalVisitor {
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
         Ok(Some(Decimal::from(v)))
     }
+    /// serde_json's `Value` hands a number over as `f64` only when the shortest form of that
+    /// `f64` is exactly the number's original text, so printing it back is exact too.
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        if !v.is_finite() {
+            return Err(E::custom("not a finite number"));
+        }
+        parse_decimal(&v.to_string())
+    }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
         parse_decimal(v)
     }
@@ -273,6 +281,12 @@ mod tests {
         let p = probe(r#"{"n": -0.01, "s": 1e2}"#);
         assert_eq!(p.n, Some(d("-0.01")));
         assert_eq!(p.s, Some(d("100")));
+        // Through a `serde_json::Value` as well, where short numbers arrive as f64.
+        let v: serde_json::Value =
+            serde_json::from_str(r#"{"n": 1523.45, "s": 0.10000000000000000001}"#).expect("json");
+        let p: Probe = serde_json::from_value(v).expect("parses");
+        assert_eq!(p.n, Some(d("1523.45")));
+        assert_eq!(p.s, Some(d("0.10000000000000000001")));
     }
 
     #[test]

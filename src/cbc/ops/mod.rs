@@ -389,3 +389,6 @@ pub(crate) trait OperationVisitor {
     where
         O::Response: serde::Serialize;
 }
+
+#[cfg(test)]
+mod tests;
