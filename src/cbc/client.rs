@@ -196,7 +196,10 @@ impl Client {
 
     /// Whether the circuit breaker of `endpoint` currently fails calls fast.
     pub fn endpoint_unavailable(&self, endpoint: &str) -> bool {
-        let breaker = self.breaker(endpoint);
+        let origin = reqwest::Url::parse(endpoint)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_else(|_| endpoint.to_owned());
+        let breaker = self.breaker(&origin);
         let state = lock(&breaker);
         matches!(*state, Breaker::Open { until } if until > Instant::now())
             || matches!(*state, Breaker::HalfOpen)

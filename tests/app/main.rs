@@ -1,1 +1,1 @@
-
+mod cbc_client;

@@ -188,10 +188,10 @@ pub struct ListCustomerselfResourceRecordDetailsRequest {
     pub charge_mode: Option<i64>,
     /// Values: `1` consumption - new purchase; `2` consumption - renewal; `3` consumption -
     /// modification; `4` refund - unsubscription; `5` consumption - usage; `8` consumption - auto-
-    /// renewal; `9` adjustment - compensation; `12` consumption - hourly billing; `13` consumption
-    /// - unsubscription fee; `14` consumption - support plan month-end charge; `16` adjustment -
-    /// deduction; `18` consumption - monthly payment; `20` refund - modification; `23` consumption
-    /// - savings plan deduction; `24` refund - yearly/monthly to pay-per-use; `25` consumption -
+    /// renewal; `9` adjustment - compensation; `12` consumption - hourly billing; `13` consumption -
+    /// unsubscription fee; `14` consumption - support plan month-end charge; `16` adjustment -
+    /// deduction; `18` consumption - monthly payment; `20` refund - modification; `23` consumption -
+    /// savings plan deduction; `24` refund - yearly/monthly to pay-per-use; `25` consumption -
     /// rounding make-up charge; `103` consumption - yearly payment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bill_type: Option<i64>,
@@ -305,10 +305,10 @@ pub struct ListCustomerselfResourceRecordsRequest {
     pub charge_mode: Option<String>,
     /// Values: `1` consumption - new purchase; `2` consumption - renewal; `3` consumption -
     /// modification; `4` refund - unsubscription; `5` consumption - usage; `8` consumption - auto-
-    /// renewal; `9` adjustment - compensation; `12` consumption - hourly billing; `13` consumption
-    /// - unsubscription fee; `14` consumption - support plan month-end charge; `16` adjustment -
-    /// deduction; `18` consumption - monthly payment; `20` refund - modification; `23` consumption
-    /// - savings plan deduction; `24` refund - yearly/monthly to pay-per-use; `25` consumption -
+    /// renewal; `9` adjustment - compensation; `12` consumption - hourly billing; `13` consumption -
+    /// unsubscription fee; `14` consumption - support plan month-end charge; `16` adjustment -
+    /// deduction; `18` consumption - monthly payment; `20` refund - modification; `23` consumption -
+    /// savings plan deduction; `24` refund - yearly/monthly to pay-per-use; `25` consumption -
     /// rounding make-up charge; `103` consumption - yearly payment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bill_type: Option<i64>,
@@ -531,10 +531,10 @@ pub struct ResourceRecordDetail {
     pub bill_date: Option<String>,
     /// Values: `1` consumption - new purchase; `2` consumption - renewal; `3` consumption -
     /// modification; `4` refund - unsubscription; `5` consumption - usage; `8` consumption - auto-
-    /// renewal; `9` adjustment - compensation; `12` consumption - hourly billing; `13` consumption
-    /// - unsubscription fee; `14` consumption - support plan month-end charge; `16` adjustment -
-    /// deduction; `18` consumption - monthly payment; `20` refund - modification; `23` consumption
-    /// - savings plan deduction; `24` refund - yearly/monthly to pay-per-use; `25` consumption -
+    /// renewal; `9` adjustment - compensation; `12` consumption - hourly billing; `13` consumption -
+    /// unsubscription fee; `14` consumption - support plan month-end charge; `16` adjustment -
+    /// deduction; `18` consumption - monthly payment; `20` refund - modification; `23` consumption -
+    /// savings plan deduction; `24` refund - yearly/monthly to pay-per-use; `25` consumption -
     /// rounding make-up charge; `103` consumption - yearly payment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bill_type: Option<i64>,
@@ -805,10 +805,10 @@ pub struct ResourceFeeRecord {
     pub bill_date: Option<String>,
     /// Values: `1` consumption - new purchase; `2` consumption - renewal; `3` consumption -
     /// modification; `4` refund - unsubscription; `5` consumption - usage; `8` consumption - auto-
-    /// renewal; `9` adjustment - compensation; `12` consumption - hourly billing; `13` consumption
-    /// - unsubscription fee; `14` consumption - support plan month-end charge; `16` adjustment -
-    /// deduction; `18` consumption - monthly payment; `20` refund - modification; `23` consumption
-    /// - savings plan deduction; `24` refund - yearly/monthly to pay-per-use; `25` consumption -
+    /// renewal; `9` adjustment - compensation; `12` consumption - hourly billing; `13` consumption -
+    /// unsubscription fee; `14` consumption - support plan month-end charge; `16` adjustment -
+    /// deduction; `18` consumption - monthly payment; `20` refund - modification; `23` consumption -
+    /// savings plan deduction; `24` refund - yearly/monthly to pay-per-use; `25` consumption -
     /// rounding make-up charge; `103` consumption - yearly payment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bill_type: Option<i64>,

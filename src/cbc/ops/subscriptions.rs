@@ -337,8 +337,8 @@ impl Operation for CancelAutoRenewalResourcesRequest {
 /// Request of `UpdatePeriodToOnDemand`: POST `/v2/orders/subscriptions/resources/to-on-demand`.
 ///
 /// Sets (SET_UP) or cancels (CANCEL) 'change to pay-per-use at expiry' for up to 100 main
-/// resources; attached resources follow. Partial failures are listed in error_details with HTTP
-/// 200. Not supported for solution bundles and on-demand packages.
+/// resources; attached resources follow. Partial failures are listed in error_details with
+/// HTTP 200. Not supported for solution bundles and on-demand packages.
 ///
 /// API reference: <https://support.huaweicloud.com/eu/api-oce/api_order_00024.html>
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
