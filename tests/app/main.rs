@@ -3,5 +3,6 @@
 mod helpers;
 
 mod auth;
+mod cbc_client;
 mod security;
 mod sessions;
