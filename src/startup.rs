@@ -94,6 +94,11 @@ impl Application {
         );
         let hasher = Hasher::new(settings.max_concurrent_hashes)?;
         let cache_ttl = settings.session_cache_ttl;
+        let cbc = crate::cbc::Client::new(crate::cbc::ClientSettings {
+            total_timeout: settings.cbc_timeout,
+            ..crate::cbc::ClientSettings::default()
+        })
+        .context("building the CBC client")?;
         let state = AppState {
             db,
             settings: Arc::new(settings),
@@ -108,6 +113,11 @@ impl Application {
                 .time_to_live(std::time::Duration::from_secs(10))
                 .build(),
             sessions: store,
+            cbc,
+            credentials: moka::future::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(std::time::Duration::from_secs(10))
+                .build(),
             sandbox_url: None,
         };
         let setup_link = crate::auth::login::ensure_setup_link(&state).await?;
