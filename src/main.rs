@@ -24,6 +24,8 @@ enum Command {
     Serve,
     /// Create the database if needed and run migrations, then exit.
     Migrate,
+    /// Exit 0 if the local server answers `/healthz` (for container health checks).
+    Healthcheck,
     /// Manage portal users.
     #[command(subcommand)]
     User(UserCommand),
@@ -133,6 +135,20 @@ async fn main() -> anyhow::Result<()> {
             ak,
         }) => cli::create_account(settings, &name, &endpoint, &domain_id, &ak).await,
         Command::RotateKey => cli::rotate_key(settings).await,
+        Command::Healthcheck => {
+            let mut addr = settings.listen;
+            if addr.ip().is_unspecified() {
+                addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+            }
+            let res = reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(2))
+                .build()?
+                .get(format!("http://{addr}/healthz"))
+                .send()
+                .await?;
+            anyhow::ensure!(res.status().is_success(), "healthz answered {}", res.status());
+            Ok(())
+        }
         Command::Sandbox { .. } => {
             anyhow::bail!("the sandbox is not built into this binary yet")
         }
