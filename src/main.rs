@@ -146,7 +146,11 @@ async fn main() -> anyhow::Result<()> {
                 .get(format!("http://{addr}/healthz"))
                 .send()
                 .await?;
-            anyhow::ensure!(res.status().is_success(), "healthz answered {}", res.status());
+            anyhow::ensure!(
+                res.status().is_success(),
+                "healthz answered {}",
+                res.status()
+            );
             Ok(())
         }
         Command::Sandbox { .. } => {

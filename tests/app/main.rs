@@ -3,6 +3,7 @@
 mod helpers;
 
 mod auth;
+mod browser;
 mod cbc_client;
 mod security;
 mod sessions;
