@@ -40,7 +40,8 @@ pub struct UsageType {
 pub struct MeasureUnit {
     pub measure_id: i64,
     pub measure_name_en: String,
-    pub abbreviation: String,
+    #[serde(default)]
+    pub abbreviation: Option<String>,
     pub measure_type: i64,
 }
 

@@ -128,6 +128,11 @@ impl Control {
         });
     }
 
+    /// Replaces the fault configuration.
+    pub fn set_faults(&self, cfg: FaultConfig) {
+        *lock(&self.faults) = cfg;
+    }
+
     /// Decides the faults for one call of `op`, consuming one of its `times`.
     pub fn decide(&self, op: &str) -> Decision {
         let mut f = lock(&self.faults);

@@ -131,6 +131,13 @@ impl SandboxState {
         })
     }
 
+    /// Replaces the fault configuration (tests; the HTTP control API does the same).
+    #[cfg(test)]
+    pub(crate) fn control_set(&self, v: serde_json::Value) {
+        self.control
+            .set_faults(serde_json::from_value(v).unwrap_or_default());
+    }
+
     fn sk_of(&self, ak: &str) -> Option<&[u8]> {
         self.creds.get(ak).map(|c| c.sk.expose_secret().as_bytes())
     }

@@ -122,7 +122,7 @@ pub fn list_measure_units(_ctx: &Ctx<'_>) -> ApiResult<Reply> {
             json!({
                 "measure_id": m.measure_id,
                 "measure_name": m.measure_name_en,
-                "abbreviation": m.abbreviation,
+                "abbreviation": m.abbreviation.clone().unwrap_or_default(),
                 "measure_type": m.measure_type,
             })
         })

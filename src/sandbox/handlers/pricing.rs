@@ -286,7 +286,11 @@ pub async fn renew_rate(ctx: &Ctx<'_>) -> ApiResult<Reply> {
             .iter()
             .map(|i| w.resource_price(&w.resources[*i], pt, n))
             .sum();
-        let amount = w.discounted(official);
+        // Discounted per resource, exactly as the renewal order's lines are.
+        let amount: Decimal = members
+            .iter()
+            .map(|i| w.discounted(w.resource_price(&w.resources[*i], pt, n)))
+            .sum();
         total_off += official;
         total_amt += amount;
         results.push(json!({"resource_id": id, "amount": text(amount)}));
