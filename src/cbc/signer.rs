@@ -74,11 +74,7 @@ pub fn decode(s: &str) -> String {
 /// Canonical URI: each decoded path segment re-encoded, always ending with `/`.
 pub fn canonical_uri(path: &str) -> String {
     let decoded = decode(path);
-    let mut uri = decoded
-        .split('/')
-        .map(encode)
-        .collect::<Vec<_>>()
-        .join("/");
+    let mut uri = decoded.split('/').map(encode).collect::<Vec<_>>().join("/");
     if !uri.ends_with('/') {
         uri.push('/');
     }
@@ -314,9 +310,11 @@ pub fn verify(
     let payload_hash = payload_hash(body, header(headers, CONTENT_SHA_HEADER));
     let parts = canonical_parts(method, path, query, &signed, &payload_hash, date);
     let expected = hex::decode(&auth.signature).map_err(|_| VerifyError::Mismatch)?;
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(sk).map_err(|_| VerifyError::Mismatch)?;
+    let mut mac =
+        <Hmac<Sha256> as KeyInit>::new_from_slice(sk).map_err(|_| VerifyError::Mismatch)?;
     mac.update(parts.string_to_sign.as_bytes());
-    mac.verify_slice(&expected).map_err(|_| VerifyError::Mismatch)
+    mac.verify_slice(&expected)
+        .map_err(|_| VerifyError::Mismatch)
 }
 
 #[cfg(test)]
@@ -403,7 +401,15 @@ mod tests {
             // ... and rejects it under another key.
             let method = input["method"].as_str().unwrap_or_default();
             assert_eq!(
-                verify(method, path, &received, &signed.headers, body, &auth, b"other"),
+                verify(
+                    method,
+                    path,
+                    &received,
+                    &signed.headers,
+                    body,
+                    &auth,
+                    b"other"
+                ),
                 Err(VerifyError::Mismatch),
                 "{name}: another key must not verify"
             );
@@ -414,14 +420,40 @@ mod tests {
     fn tampered_body_is_rejected() {
         let headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
         let signed = sign(
-            "POST", "h", "/v3/orders/customer-orders/pay", &[], &headers, b"{\"a\":1}", "AK",
-            b"SK", "20240115T093000Z",
+            "POST",
+            "h",
+            "/v3/orders/customer-orders/pay",
+            &[],
+            &headers,
+            b"{\"a\":1}",
+            "AK",
+            b"SK",
+            "20240115T093000Z",
         );
         let auth = parse_authorization(&signed.authorization).expect("parses");
         let path = "/v3/orders/customer-orders/pay";
-        assert!(verify("POST", path, &[], &signed.headers, b"{\"a\":1}", &auth, b"SK").is_ok());
+        assert!(
+            verify(
+                "POST",
+                path,
+                &[],
+                &signed.headers,
+                b"{\"a\":1}",
+                &auth,
+                b"SK"
+            )
+            .is_ok()
+        );
         assert_eq!(
-            verify("POST", path, &[], &signed.headers, b"{\"a\":2}", &auth, b"SK"),
+            verify(
+                "POST",
+                path,
+                &[],
+                &signed.headers,
+                b"{\"a\":2}",
+                &auth,
+                b"SK"
+            ),
             Err(VerifyError::Mismatch)
         );
     }

@@ -20,8 +20,7 @@ pub fn token_for(c: &Credential) -> String {
 }
 
 fn token_mac(c: &Credential) -> String {
-    let mut mac = match <Hmac<Sha256> as KeyInit>::new_from_slice(c.sk.expose_secret().as_bytes())
-    {
+    let mut mac = match <Hmac<Sha256> as KeyInit>::new_from_slice(c.sk.expose_secret().as_bytes()) {
         Ok(m) => m,
         Err(_) => return String::new(),
     };

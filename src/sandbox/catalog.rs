@@ -140,7 +140,9 @@ impl Catalog {
     /// Finds the spec a price inquiry names (codes compared exactly, like CBC).
     pub fn find_spec(&self, service: &str, resource: &str, spec: &str) -> Option<&Spec> {
         self.specs.iter().find(|s| {
-            s.cloud_service_type == service && s.resource_type == resource && s.resource_spec == spec
+            s.cloud_service_type == service
+                && s.resource_type == resource
+                && s.resource_spec == spec
         })
     }
 }
@@ -193,6 +195,13 @@ mod tests {
         assert_eq!(c.conversions.len(), 26);
         assert_eq!(c.regions.len(), 34);
         assert_eq!(c.specs.len(), 41);
-        assert!(c.find_spec("hws.service.type.ec2", "hws.resource.type.vm", "c6.large.2.linux").is_some());
+        assert!(
+            c.find_spec(
+                "hws.service.type.ec2",
+                "hws.resource.type.vm",
+                "c6.large.2.linux"
+            )
+            .is_some()
+        );
     }
 }

@@ -223,7 +223,7 @@ async fn get_faults(State(st): State<Arc<SandboxState>>) -> Response {
 async fn set_faults(State(st): State<Arc<SandboxState>>, body: axum::body::Bytes) -> Response {
     match serde_json::from_slice::<FaultConfig>(&body) {
         Ok(cfg) if (0.0..=1.0).contains(&cfg.error_rate) => {
-            *lock(&st.control.faults) = cfg;
+            st.control.set_faults(cfg);
             StatusCode::NO_CONTENT.into_response()
         }
         Ok(_) => (

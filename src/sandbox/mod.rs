@@ -233,10 +233,29 @@ pub async fn run_standalone(
         writeln!(out, "sandbox listening on {}", base_url(addr)).context("stdout")?;
         out.flush().context("stdout")?;
     }
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let mut server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            })
+            .await
+    });
+    tokio::select! {
+        res = &mut server => {
+            res.context("sandbox server task")?.context("sandbox server")?;
+            return Ok(());
+        }
+        _ = shutdown_signal() => {}
+    }
+    let _ = tx.send(());
+    // A stalled request (fault injection) must not hold the process forever.
+    if tokio::time::timeout(std::time::Duration::from_secs(2), &mut server)
         .await
-        .context("sandbox server")?;
+        .is_err()
+    {
+        server.abort();
+    }
     Ok(())
 }
 

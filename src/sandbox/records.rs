@@ -55,8 +55,8 @@ pub struct Sum {
 
 /// The (year, month) of cycle `k` (0 = oldest, 12 = the month of `now`).
 pub fn cycle_of(now: OffsetDateTime, k: usize) -> (i32, u8) {
-    let total = now.year() * 12 + i32::from(u8::from(now.month())) - 1 - (CYCLES as i32 - 1)
-        + k as i32;
+    let total =
+        now.year() * 12 + i32::from(u8::from(now.month())) - 1 - (CYCLES as i32 - 1) + k as i32;
     (total.div_euclid(12), (total.rem_euclid(12) + 1) as u8)
 }
 
@@ -196,12 +196,18 @@ pub fn monthly_sums(w: &World, k: usize) -> std::sync::Arc<Vec<Sum>> {
         g.bonus += rec.bonus;
     }
     groups.sort_by(|a, b| {
-        (&a.service_type_code, &a.resource_type_code, a.charging_mode, a.bill_type).cmp(&(
-            &b.service_type_code,
-            &b.resource_type_code,
-            b.charging_mode,
-            b.bill_type,
-        ))
+        (
+            &a.service_type_code,
+            &a.resource_type_code,
+            a.charging_mode,
+            a.bill_type,
+        )
+            .cmp(&(
+                &b.service_type_code,
+                &b.resource_type_code,
+                b.charging_mode,
+                b.bill_type,
+            ))
     });
     let v = std::sync::Arc::new(groups);
     if let Ok(mut cache) = w.monthly_cache.lock() {

@@ -364,14 +364,16 @@ mod tests {
         let ops = operations();
         assert_eq!(ops.len(), 32);
         for o in ops {
-            let path = o.path.replace("{order_id}", "CS1").replace("{resource_id}", "r1");
+            let path = o
+                .path
+                .replace("{order_id}", "CS1")
+                .replace("{resource_id}", "r1");
             let (found, _) = route(&o.method, &path).expect("routes");
             assert_eq!(found.id, o.id);
         }
         assert!(route("GET", "/v2/orders/suscriptions/resources/query").is_none());
         assert_eq!(
-            route("POST", "/v2/orders/suscriptions/resources/query")
-                .map(|(o, _)| o.id.as_str()),
+            route("POST", "/v2/orders/suscriptions/resources/query").map(|(o, _)| o.id.as_str()),
             Some("ListPayPerUseCustomerResources")
         );
     }

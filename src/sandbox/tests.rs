@@ -62,7 +62,11 @@ impl Call {
         self
     }
     fn request(&self) -> Request<Body> {
-        let body = self.body.as_ref().map(|b| b.to_string()).unwrap_or_default();
+        let body = self
+            .body
+            .as_ref()
+            .map(|b| b.to_string())
+            .unwrap_or_default();
         let date = self
             .date
             .clone()
@@ -156,7 +160,9 @@ async fn valid_calls(st: &Arc<SandboxState>) -> Vec<(&'static str, Call)> {
         let w = world(st).await;
         w.resources
             .iter()
-            .filter(|r| r.is_main() && r.status == res_status::IN_USE && r.id != main_id && r.id != auto_id)
+            .filter(|r| {
+                r.is_main() && r.status == res_status::IN_USE && r.id != main_id && r.id != auto_id
+            })
             .map(|r| r.id.clone())
             .next()
             .expect("second main")
@@ -169,38 +175,153 @@ async fn valid_calls(st: &Arc<SandboxState>) -> Vec<(&'static str, Call)> {
     let ppu = json!({"project_id": "p", "product_infos": [{"id": "1", "cloud_service_type": "hws.service.type.ec2", "resource_type": "hws.resource.type.vm", "resource_spec": "c6.large.2.linux", "region": "eu-west-101", "usage_factor": "Duration", "usage_value": 1, "usage_measure_id": 4, "subscription_num": 1}]});
     let per = json!({"project_id": "p", "product_infos": [{"id": "1", "cloud_service_type": "hws.service.type.ec2", "resource_type": "hws.resource.type.vm", "resource_spec": "c6.large.2.linux", "region": "eu-west-101", "period_type": 2, "period_num": 1, "subscription_num": 1}]});
     vec![
-        ("ListServiceTypes", call("GET", "/v2/products/service-types")),
-        ("ListResourceTypes", call("GET", "/v2/products/resource-types")),
-        ("ListServiceResources", call("GET", "/v2/products/service-resources").q("service_type_code", "hws.service.type.ec2")),
+        (
+            "ListServiceTypes",
+            call("GET", "/v2/products/service-types"),
+        ),
+        (
+            "ListResourceTypes",
+            call("GET", "/v2/products/resource-types"),
+        ),
+        (
+            "ListServiceResources",
+            call("GET", "/v2/products/service-resources")
+                .q("service_type_code", "hws.service.type.ec2"),
+        ),
         ("ListUsageTypes", call("GET", "/v2/products/usage-types")),
         ("ListMeasureUnits", call("GET", "/v2/bases/measurements")),
         ("ListConversions", call("GET", "/v2/bases/conversions")),
-        ("ListOnDemandResourceRatings", call("POST", "/v2/bills/ratings/on-demand-resources").json(ppu)),
-        ("ListRateOnPeriodDetail", call("POST", "/v2/bills/ratings/period-resources/subscribe-rate").json(per)),
-        ("ListRenewRateOnPeriod", call("POST", "/v2/bills/ratings/period-resources/renew-rate").json(json!({"resource_ids": [main_id], "period_type": 2, "period_num": 1}))),
-        ("ShowCustomerAccountBalances", call("GET", "/v2/accounts/customer-accounts/balances")),
-        ("ShowCustomerExpenditureQuota", call("GET", "/v2/accounts/customer-accounts/expenditure-quota")),
-        ("ListSubCustomerCoupons", call("GET", "/v2/promotions/benefits/coupons")),
-        ("ListCustomerOrders", call("GET", "/v2/orders/customer-orders")),
-        ("ShowCustomerOrderDetails", call("GET", &format!("/v2/orders/customer-orders/details/{pending}"))),
-        ("ListOrderDiscounts", call("GET", "/v2/orders/customer-orders/order-discounts").q("order_id", &pending)),
-        ("ShowRefundOrderDetails", call("GET", "/v2/orders/customer-orders/refund-orders").q("order_id", &unsub_order)),
-        ("ListPayPerUseCustomerResources", call("POST", "/v2/orders/suscriptions/resources/query").json(json!({}))),
-        ("RenewalResources", call("POST", "/v2/orders/subscriptions/resources/renew").json(json!({"resource_ids": [main_id], "period_type": 2, "period_num": 1}))),
-        ("AutoRenewalResources", call("POST", &format!("/v2/orders/subscriptions/resources/autorenew/{main_id}")).json(json!({}))),
-        ("CancelAutoRenewalResources", call("DELETE", &format!("/v2/orders/subscriptions/resources/autorenew/{auto_id}"))),
-        ("UpdatePeriodToOnDemand", call("POST", "/v2/orders/subscriptions/resources/to-on-demand").json(json!({"operation": "SET_UP", "resource_ids": [other_main]}))),
-        ("SetResourcesRenewConfig", call("POST", "/v2/orders/subscriptions/resources/renew/config").json(json!({"config_name": "EXPIRE_DATE", "config_value": "15"}))),
-        ("ListFreeResourceInfos", call("POST", "/v3/payments/free-resources/query").json(json!({}))),
-        ("ListFreeResourceUsages", call("POST", "/v2/payments/free-resources/usages/details/query").json(json!({"free_resource_ids": [free_id]}))),
-        ("ListFreeResourcesUsageRecords", call("GET", "/v2/bills/customer-bills/free-resources-usage-records").q("deduct_time_begin", &super::money::date(today - time::Duration::days(80))).q("deduct_time_end", &super::money::date(today))),
-        ("ShowCustomerMonthlySum", call("GET", "/v2/bills/customer-bills/monthly-sum").q("bill_cycle", &cycle)),
-        ("ListCustomerselfResourceRecordDetails", call("POST", "/v2/bills/customer-bills/res-records/query").json(json!({"cycle": cycle}))),
-        ("ListCustomerselfResourceRecords", call("GET", "/v2/bills/customer-bills/res-fee-records").q("cycle", &cycle)),
-        ("CreateEnterpriseProjectAuth", call("POST", "/v2/enterprises/enterprise-projects/authority")),
-        ("PayOrders", call("POST", "/v3/orders/customer-orders/pay").json(json!({"order_id": pending, "use_coupon": "NO", "use_discount": "NO"}))),
-        ("CancelCustomerOrder", call("PUT", "/v2/orders/customer-orders/cancel").json(json!({"order_id": "PLACEHOLDER"}))),
-        ("CancelResourcesSubscription", call("POST", "/v2/orders/subscriptions/resources/unsubscribe").json(json!({"resource_ids": [other_main], "unsubscribe_type": 1}))),
+        (
+            "ListOnDemandResourceRatings",
+            call("POST", "/v2/bills/ratings/on-demand-resources").json(ppu),
+        ),
+        (
+            "ListRateOnPeriodDetail",
+            call("POST", "/v2/bills/ratings/period-resources/subscribe-rate").json(per),
+        ),
+        (
+            "ListRenewRateOnPeriod",
+            call("POST", "/v2/bills/ratings/period-resources/renew-rate")
+                .json(json!({"resource_ids": [main_id], "period_type": 2, "period_num": 1})),
+        ),
+        (
+            "ShowCustomerAccountBalances",
+            call("GET", "/v2/accounts/customer-accounts/balances"),
+        ),
+        (
+            "ShowCustomerExpenditureQuota",
+            call("GET", "/v2/accounts/customer-accounts/expenditure-quota"),
+        ),
+        (
+            "ListSubCustomerCoupons",
+            call("GET", "/v2/promotions/benefits/coupons"),
+        ),
+        (
+            "ListCustomerOrders",
+            call("GET", "/v2/orders/customer-orders"),
+        ),
+        (
+            "ShowCustomerOrderDetails",
+            call(
+                "GET",
+                &format!("/v2/orders/customer-orders/details/{pending}"),
+            ),
+        ),
+        (
+            "ListOrderDiscounts",
+            call("GET", "/v2/orders/customer-orders/order-discounts").q("order_id", &pending),
+        ),
+        (
+            "ShowRefundOrderDetails",
+            call("GET", "/v2/orders/customer-orders/refund-orders").q("order_id", &unsub_order),
+        ),
+        (
+            "ListPayPerUseCustomerResources",
+            call("POST", "/v2/orders/suscriptions/resources/query").json(json!({})),
+        ),
+        (
+            "RenewalResources",
+            call("POST", "/v2/orders/subscriptions/resources/renew")
+                .json(json!({"resource_ids": [main_id], "period_type": 2, "period_num": 1})),
+        ),
+        (
+            "AutoRenewalResources",
+            call(
+                "POST",
+                &format!("/v2/orders/subscriptions/resources/autorenew/{main_id}"),
+            )
+            .json(json!({})),
+        ),
+        (
+            "CancelAutoRenewalResources",
+            call(
+                "DELETE",
+                &format!("/v2/orders/subscriptions/resources/autorenew/{auto_id}"),
+            ),
+        ),
+        (
+            "UpdatePeriodToOnDemand",
+            call("POST", "/v2/orders/subscriptions/resources/to-on-demand")
+                .json(json!({"operation": "SET_UP", "resource_ids": [other_main]})),
+        ),
+        (
+            "SetResourcesRenewConfig",
+            call("POST", "/v2/orders/subscriptions/resources/renew/config")
+                .json(json!({"config_name": "EXPIRE_DATE", "config_value": "15"})),
+        ),
+        (
+            "ListFreeResourceInfos",
+            call("POST", "/v3/payments/free-resources/query").json(json!({})),
+        ),
+        (
+            "ListFreeResourceUsages",
+            call("POST", "/v2/payments/free-resources/usages/details/query")
+                .json(json!({"free_resource_ids": [free_id]})),
+        ),
+        (
+            "ListFreeResourcesUsageRecords",
+            call(
+                "GET",
+                "/v2/bills/customer-bills/free-resources-usage-records",
+            )
+            .q(
+                "deduct_time_begin",
+                &super::money::date(today - time::Duration::days(80)),
+            )
+            .q("deduct_time_end", &super::money::date(today)),
+        ),
+        (
+            "ShowCustomerMonthlySum",
+            call("GET", "/v2/bills/customer-bills/monthly-sum").q("bill_cycle", &cycle),
+        ),
+        (
+            "ListCustomerselfResourceRecordDetails",
+            call("POST", "/v2/bills/customer-bills/res-records/query")
+                .json(json!({"cycle": cycle})),
+        ),
+        (
+            "ListCustomerselfResourceRecords",
+            call("GET", "/v2/bills/customer-bills/res-fee-records").q("cycle", &cycle),
+        ),
+        (
+            "CreateEnterpriseProjectAuth",
+            call("POST", "/v2/enterprises/enterprise-projects/authority"),
+        ),
+        (
+            "PayOrders",
+            call("POST", "/v3/orders/customer-orders/pay")
+                .json(json!({"order_id": pending, "use_coupon": "NO", "use_discount": "NO"})),
+        ),
+        (
+            "CancelCustomerOrder",
+            call("PUT", "/v2/orders/customer-orders/cancel")
+                .json(json!({"order_id": "PLACEHOLDER"})),
+        ),
+        (
+            "CancelResourcesSubscription",
+            call("POST", "/v2/orders/subscriptions/resources/unsubscribe")
+                .json(json!({"resource_ids": [other_main], "unsubscribe_type": 1})),
+        ),
     ]
 }
 
@@ -280,14 +401,21 @@ async fn the_derived_token_is_accepted_and_a_forged_one_is_not() {
         .header("X-Auth-Token", token_for(&cred()))
         .body(Body::empty())
         .expect("req");
-    assert_eq!(router(st.clone()).oneshot(good).await.expect("r").status(), StatusCode::OK);
+    assert_eq!(
+        router(st.clone()).oneshot(good).await.expect("r").status(),
+        StatusCode::OK
+    );
     let forged = Request::builder()
         .uri("/v2/accounts/customer-accounts/balances")
         .header("X-Auth-Token", format!("sandbox.{AK}.00"))
         .body(Body::empty())
         .expect("req");
     assert_eq!(
-        router(st.clone()).oneshot(forged).await.expect("r").status(),
+        router(st.clone())
+            .oneshot(forged)
+            .await
+            .expect("r")
+            .status(),
         StatusCode::UNAUTHORIZED
     );
 }
@@ -296,23 +424,47 @@ async fn the_derived_token_is_accepted_and_a_forged_one_is_not() {
 async fn validation_errors_are_400_cbc0100_naming_the_parameter() {
     let st = state();
     let cases = vec![
-        (call("GET", "/v2/orders/customer-orders").q("limit", "101"), "limit"),
-        (call("GET", "/v2/orders/customer-orders").q("limit", "0"), "limit"),
-        (call("GET", "/v2/orders/customer-orders").q("status", "7"), "status"),
+        (
+            call("GET", "/v2/orders/customer-orders").q("limit", "101"),
+            "limit",
+        ),
+        (
+            call("GET", "/v2/orders/customer-orders").q("limit", "0"),
+            "limit",
+        ),
+        (
+            call("GET", "/v2/orders/customer-orders").q("status", "7"),
+            "status",
+        ),
         (
             call("GET", "/v2/orders/customer-orders")
                 .q("create_time_begin", "2023-01-01T00:00:00Z")
                 .q("create_time_end", "2024-06-01T00:00:00Z"),
             "create_time_end",
         ),
-        (call("GET", "/v2/products/service-resources"), "service_type_code"),
-        (call("GET", "/v2/products/resource-types").q("limit", "1001"), "limit"),
-        (call("GET", "/v2/bills/customer-bills/monthly-sum").q("bill_cycle", "2024-13"), "bill_cycle"),
-        (call("GET", "/v2/bills/customer-bills/monthly-sum").q("bill_cycle", "202401"), "bill_cycle"),
         (
-            call("GET", "/v2/bills/customer-bills/free-resources-usage-records")
-                .q("deduct_time_begin", "2024-01-01")
-                .q("deduct_time_end", "2024-04-15"),
+            call("GET", "/v2/products/service-resources"),
+            "service_type_code",
+        ),
+        (
+            call("GET", "/v2/products/resource-types").q("limit", "1001"),
+            "limit",
+        ),
+        (
+            call("GET", "/v2/bills/customer-bills/monthly-sum").q("bill_cycle", "2024-13"),
+            "bill_cycle",
+        ),
+        (
+            call("GET", "/v2/bills/customer-bills/monthly-sum").q("bill_cycle", "202401"),
+            "bill_cycle",
+        ),
+        (
+            call(
+                "GET",
+                "/v2/bills/customer-bills/free-resources-usage-records",
+            )
+            .q("deduct_time_begin", "2024-01-01")
+            .q("deduct_time_end", "2024-04-15"),
             "deduct_time_end",
         ),
         (
@@ -342,7 +494,8 @@ async fn validation_errors_are_400_cbc0100_naming_the_parameter() {
             "use_coupon",
         ),
         (
-            call("POST", "/v3/orders/customer-orders/pay").json(json!({"use_coupon": "NO", "use_discount": "NO"})),
+            call("POST", "/v3/orders/customer-orders/pay")
+                .json(json!({"use_coupon": "NO", "use_discount": "NO"})),
             "order_id",
         ),
     ];
@@ -352,7 +505,9 @@ async fn validation_errors_are_400_cbc0100_naming_the_parameter() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{path} {param}: {body}");
         assert_eq!(body["error_code"], "CBC.0100", "{path}");
         assert!(
-            body["error_msg"].as_str().is_some_and(|m| m.contains(param)),
+            body["error_msg"]
+                .as_str()
+                .is_some_and(|m| m.contains(param)),
             "{path}: {body} should name {param}"
         );
     }
@@ -370,14 +525,21 @@ async fn throttling_answers_429_after_the_limit_within_a_second() {
         statuses.push(s);
     }
     assert!(statuses[..10].iter().all(|s| *s == StatusCode::OK));
-    assert!(statuses[10..].iter().all(|s| *s == StatusCode::TOO_MANY_REQUESTS));
+    assert!(
+        statuses[10..]
+            .iter()
+            .all(|s| *s == StatusCode::TOO_MANY_REQUESTS)
+    );
     // Balances allow 20 per second, and limits are per operation.
     for i in 0..20 {
         let (s, _, _) = send(&st, call("GET", "/v2/accounts/customer-accounts/balances")).await;
         assert_eq!(s, StatusCode::OK, "call {i}");
     }
     tokio::time::sleep(std::time::Duration::from_millis(1050)).await;
-    assert_eq!(send(&st, call("GET", "/v2/bases/measurements")).await.0, StatusCode::OK);
+    assert_eq!(
+        send(&st, call("GET", "/v2/bases/measurements")).await.0,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -401,7 +563,14 @@ async fn paying_deducts_the_balance_and_completes_the_order() {
     assert_eq!(s, StatusCode::NO_CONTENT);
     let (_, bal, _) = send(&st, call("GET", "/v2/accounts/customer-accounts/balances")).await;
     assert_eq!(dec(&bal["account_balances"][0]["amount"]), cash - amount);
-    let (_, d, _) = send(&st, call("GET", &format!("/v2/orders/customer-orders/details/{order_id}"))).await;
+    let (_, d, _) = send(
+        &st,
+        call(
+            "GET",
+            &format!("/v2/orders/customer-orders/details/{order_id}"),
+        ),
+    )
+    .await;
     assert_eq!(d["order_info"]["status"], 5);
     // Paying again is an order-state error and takes nothing.
     let (s, body, _) = send(
@@ -435,7 +604,16 @@ async fn a_discount_and_a_cash_coupon_lower_the_charge() {
             .iter()
             .find(|c| c.status == 2 && c.coupon_type == 1)
             .expect("cash coupon");
-        (o.id.clone(), d.id.clone(), d.discount_type, d.ratio, o.official, c.id.clone(), c.balance, w.cash)
+        (
+            o.id.clone(),
+            d.id.clone(),
+            d.discount_type,
+            d.ratio,
+            o.official,
+            c.id.clone(),
+            c.balance,
+            w.cash,
+        )
     };
     let (s, body, _) = send(
         &st,
@@ -449,7 +627,10 @@ async fn a_discount_and_a_cash_coupon_lower_the_charge() {
     let w = world(&st).await;
     let expected = (super::money::cents(official * ratio) - coupon_value).max(Decimal::ZERO);
     assert_eq!(w.cash, cash - expected);
-    assert_eq!(w.coupons.iter().find(|c| c.id == coupon).map(|c| c.status), Some(3));
+    assert_eq!(
+        w.coupons.iter().find(|c| c.id == coupon).map(|c| c.status),
+        Some(3)
+    );
 }
 
 #[tokio::test]
@@ -474,7 +655,10 @@ async fn paying_more_than_balance_and_credit_fails_and_changes_nothing() {
     assert_eq!(body["error_code"], "CBC.99005003");
     let w = world(&st).await;
     assert_eq!(w.cash, cash);
-    assert_eq!(w.order(&order_id).map(|o| o.status), Some(order_status::PENDING_PAYMENT));
+    assert_eq!(
+        w.order(&order_id).map(|o| o.status),
+        Some(order_status::PENDING_PAYMENT)
+    );
 }
 
 #[tokio::test]
@@ -483,13 +667,29 @@ async fn cancelling_works_only_on_pending_orders() {
     let (pending, done) = {
         let w = world(&st).await;
         (
-            w.orders.iter().find(|o| o.status == order_status::PENDING_PAYMENT).map(|o| o.id.clone()).expect("p"),
-            w.orders.iter().find(|o| o.status == order_status::COMPLETED).map(|o| o.id.clone()).expect("c"),
+            w.orders
+                .iter()
+                .find(|o| o.status == order_status::PENDING_PAYMENT)
+                .map(|o| o.id.clone())
+                .expect("p"),
+            w.orders
+                .iter()
+                .find(|o| o.status == order_status::COMPLETED)
+                .map(|o| o.id.clone())
+                .expect("c"),
         )
     };
-    let (s, _, _) = send(&st, call("PUT", "/v2/orders/customer-orders/cancel").json(json!({"order_id": pending}))).await;
+    let (s, _, _) = send(
+        &st,
+        call("PUT", "/v2/orders/customer-orders/cancel").json(json!({"order_id": pending})),
+    )
+    .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    let (s, body, _) = send(&st, call("PUT", "/v2/orders/customer-orders/cancel").json(json!({"order_id": done}))).await;
+    let (s, body, _) = send(
+        &st,
+        call("PUT", "/v2/orders/customer-orders/cancel").json(json!({"order_id": done})),
+    )
+    .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(body["error_code"], "CBC.99005010");
 }
@@ -508,7 +708,9 @@ async fn renewal_moves_expiry_of_the_main_and_attached_resources() {
         (
             main.id.clone(),
             fam.len(),
-            fam.iter().map(|i| w.resources[*i].expire).collect::<Vec<_>>(),
+            fam.iter()
+                .map(|i| w.resources[*i].expire)
+                .collect::<Vec<_>>(),
         )
     };
     // Without auto-pay the order waits for payment and nothing moves yet.
@@ -522,8 +724,15 @@ async fn renewal_moves_expiry_of_the_main_and_attached_resources() {
     let order_id = body["order_ids"][0].as_str().expect("order id").to_owned();
     {
         let w = world(&st).await;
-        assert_eq!(w.order(&order_id).map(|o| o.status), Some(order_status::PENDING_PAYMENT));
-        let now: Vec<_> = w.family(&main).iter().map(|i| w.resources[*i].expire).collect();
+        assert_eq!(
+            w.order(&order_id).map(|o| o.status),
+            Some(order_status::PENDING_PAYMENT)
+        );
+        let now: Vec<_> = w
+            .family(&main)
+            .iter()
+            .map(|i| w.resources[*i].expire)
+            .collect();
         assert_eq!(now, before);
     }
     let (s, _, _) = send(
@@ -534,7 +743,11 @@ async fn renewal_moves_expiry_of_the_main_and_attached_resources() {
     .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let w = world(&st).await;
-    let after: Vec<_> = w.family(&main).iter().map(|i| w.resources[*i].expire).collect();
+    let after: Vec<_> = w
+        .family(&main)
+        .iter()
+        .map(|i| w.resources[*i].expire)
+        .collect();
     assert_eq!(after.len(), kids);
     for (b, a) in before.iter().zip(&after) {
         assert_eq!(*a, super::money::add_months(*b, 2));
@@ -546,7 +759,11 @@ async fn the_renew_quote_equals_the_renewal_charge() {
     let st = state();
     let main = {
         let w = world(&st).await;
-        w.resources.iter().find(|r| r.is_main() && r.status == res_status::IN_USE).map(|r| r.id.clone()).expect("main")
+        w.resources
+            .iter()
+            .find(|r| r.is_main() && r.status == res_status::IN_USE)
+            .map(|r| r.id.clone())
+            .expect("main")
     };
     let (_, quote, _) = send(
         &st,
@@ -557,14 +774,21 @@ async fn the_renew_quote_equals_the_renewal_charge() {
     let cash = world(&st).await.cash;
     let (_, body, _) = send(
         &st,
-        call("POST", "/v2/orders/subscriptions/resources/renew")
-            .json(json!({"resource_ids": [main], "period_type": 3, "period_num": 1, "is_auto_pay": 1})),
+        call("POST", "/v2/orders/subscriptions/resources/renew").json(
+            json!({"resource_ids": [main], "period_type": 3, "period_num": 1, "is_auto_pay": 1}),
+        ),
     )
     .await;
     let w = world(&st).await;
     let oid = body["order_ids"][0].as_str().expect("id");
-    assert_eq!(w.order(oid).map(|o| o.status), Some(order_status::COMPLETED));
-    assert_eq!(cash - w.cash, dec(&quote["renew_inquiry_results"][0]["amount"]));
+    assert_eq!(
+        w.order(oid).map(|o| o.status),
+        Some(order_status::COMPLETED)
+    );
+    assert_eq!(
+        cash - w.cash,
+        dec(&quote["renew_inquiry_results"][0]["amount"])
+    );
 }
 
 #[tokio::test]
@@ -586,7 +810,10 @@ async fn unsubscribing_ends_the_attached_resources_and_refunds() {
     )
     .await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(body["fail_resource_infos"][0]["resource_id"], "nosuchresource");
+    assert_eq!(
+        body["fail_resource_infos"][0]["resource_id"],
+        "nosuchresource"
+    );
     let oid = body["order_ids"][0].as_str().expect("order").to_owned();
     {
         let w = world(&st).await;
@@ -595,7 +822,11 @@ async fn unsubscribing_ends_the_attached_resources_and_refunds() {
         }
         assert!(w.cash > cash, "refund credited");
     }
-    let (s, refund, _) = send(&st, call("GET", "/v2/orders/customer-orders/refund-orders").q("order_id", &oid)).await;
+    let (s, refund, _) = send(
+        &st,
+        call("GET", "/v2/orders/customer-orders/refund-orders").q("order_id", &oid),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     assert!(refund["total_count"].as_u64().is_some_and(|n| n >= 2));
     assert!(dec(&refund["refund_infos"][0]["amount"]) < Decimal::ZERO);
@@ -607,19 +838,35 @@ async fn auto_renew_switches_and_its_errors() {
     let (on, expired) = {
         let w = world(&st).await;
         (
-            w.resources.iter().find(|r| r.is_main() && r.expire_policy == policy::AUTO_RENEW).map(|r| r.id.clone()).expect("auto"),
-            w.resources.iter().find(|r| r.is_main() && r.status == res_status::EXPIRED).map(|r| r.id.clone()).expect("expired"),
+            w.resources
+                .iter()
+                .find(|r| r.is_main() && r.expire_policy == policy::AUTO_RENEW)
+                .map(|r| r.id.clone())
+                .expect("auto"),
+            w.resources
+                .iter()
+                .find(|r| r.is_main() && r.status == res_status::EXPIRED)
+                .map(|r| r.id.clone())
+                .expect("expired"),
         )
     };
-    let off = |id: &str| call("DELETE", &format!("/v2/orders/subscriptions/resources/autorenew/{id}"));
+    let off = |id: &str| {
+        call(
+            "DELETE",
+            &format!("/v2/orders/subscriptions/resources/autorenew/{id}"),
+        )
+    };
     assert_eq!(send(&st, off(&on)).await.0, StatusCode::NO_CONTENT);
     let (_, b, _) = send(&st, off(&on)).await;
     assert_eq!(b["error_code"], "CBC.99003605");
     let (_, b, _) = send(&st, off("nosuchresource")).await;
     assert_eq!(b["error_code"], "CBC.99003012");
     let enable = |id: &str| {
-        call("POST", &format!("/v2/orders/subscriptions/resources/autorenew/{id}"))
-            .json(json!({"auto_renew_times": 3, "period_type": "YEAR"}))
+        call(
+            "POST",
+            &format!("/v2/orders/subscriptions/resources/autorenew/{id}"),
+        )
+        .json(json!({"auto_renew_times": 3, "period_type": "YEAR"}))
     };
     let (_, b, _) = send(&st, enable(&expired)).await;
     assert_eq!(b["error_code"], "CBC.99003602");
@@ -644,48 +891,110 @@ async fn faults_fail_delay_and_apply_then_misbehave() {
         .uri("/__sandbox/faults")
         .body(Body::from(faults.to_string()))
         .expect("req");
-    assert_eq!(app.clone().oneshot(req).await.expect("r").status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.clone().oneshot(req).await.expect("r").status(),
+        StatusCode::NO_CONTENT
+    );
     let (s, b, _) = send(&st, call("GET", "/v2/accounts/customer-accounts/balances")).await;
-    assert_eq!((s, b["error_code"].clone()), (StatusCode::BAD_REQUEST, json!("CBC.99000088")));
+    assert_eq!(
+        (s, b["error_code"].clone()),
+        (StatusCode::BAD_REQUEST, json!("CBC.99000088"))
+    );
     // times: 1 -> the next call is normal again.
-    assert_eq!(send(&st, call("GET", "/v2/accounts/customer-accounts/balances")).await.0, StatusCode::OK);
+    assert_eq!(
+        send(&st, call("GET", "/v2/accounts/customer-accounts/balances"))
+            .await
+            .0,
+        StatusCode::OK
+    );
     // apply_then: the cancel really happened although the answer is a 500.
     let pending = {
         let w = world(&st).await;
-        w.orders.iter().find(|o| o.status == order_status::PENDING_PAYMENT).map(|o| o.id.clone()).expect("p")
+        w.orders
+            .iter()
+            .find(|o| o.status == order_status::PENDING_PAYMENT)
+            .map(|o| o.id.clone())
+            .expect("p")
     };
-    let (s, _, _) = send(&st, call("PUT", "/v2/orders/customer-orders/cancel").json(json!({"order_id": pending}))).await;
+    let (s, _, _) = send(
+        &st,
+        call("PUT", "/v2/orders/customer-orders/cancel").json(json!({"order_id": pending})),
+    )
+    .await;
     assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR);
-    assert_eq!(world(&st).await.order(&pending).map(|o| o.status), Some(order_status::CANCELLED));
+    assert_eq!(
+        world(&st).await.order(&pending).map(|o| o.status),
+        Some(order_status::CANCELLED)
+    );
     // malformed: 200 with a body that is not JSON, state applied.
     let target = {
         let w = world(&st).await;
-        w.orders.iter().find(|o| o.status == order_status::PENDING_PAYMENT && o.after_discount < w.cash).map(|o| o.id.clone()).expect("p")
+        w.orders
+            .iter()
+            .find(|o| o.status == order_status::PENDING_PAYMENT && o.after_discount < w.cash)
+            .map(|o| o.id.clone())
+            .expect("p")
     };
     let resp = router(st.clone())
-        .oneshot(call("POST", "/v3/orders/customer-orders/pay").json(json!({"order_id": target, "use_coupon": "NO", "use_discount": "NO"})).request())
+        .oneshot(
+            call("POST", "/v3/orders/customer-orders/pay")
+                .json(json!({"order_id": target, "use_coupon": "NO", "use_discount": "NO"}))
+                .request(),
+        )
         .await
         .expect("resp");
     assert_eq!(resp.status(), StatusCode::OK);
-    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.expect("b");
+    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .expect("b");
     assert!(serde_json::from_slice::<Value>(&bytes).is_err());
-    assert_eq!(world(&st).await.order(&target).map(|o| o.status), Some(order_status::COMPLETED));
+    assert_eq!(
+        world(&st).await.order(&target).map(|o| o.status),
+        Some(order_status::COMPLETED)
+    );
     // Counts include the faulted calls.
-    let req = Request::builder().uri("/__sandbox/calls").body(Body::empty()).expect("req");
+    let req = Request::builder()
+        .uri("/__sandbox/calls")
+        .body(Body::empty())
+        .expect("req");
     let resp = app.clone().oneshot(req).await.expect("r");
-    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.expect("b");
+    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .expect("b");
     let calls: Value = serde_json::from_slice(&bytes).expect("json");
     assert_eq!(calls["by_operation"]["ShowCustomerAccountBalances"], 2);
     assert_eq!(calls["by_ak"][AK]["CancelCustomerOrder"], 1);
     assert_eq!(calls["total"], 4);
     // Clearing faults and resetting counters.
-    let del = Request::builder().method("DELETE").uri("/__sandbox/faults").body(Body::empty()).expect("req");
-    assert_eq!(app.clone().oneshot(del).await.expect("r").status(), StatusCode::NO_CONTENT);
-    let reset = Request::builder().method("POST").uri("/__sandbox/reset").body(Body::empty()).expect("req");
-    assert_eq!(app.clone().oneshot(reset).await.expect("r").status(), StatusCode::NO_CONTENT);
-    let req = Request::builder().uri("/__sandbox/log").body(Body::empty()).expect("req");
-    let bytes = axum::body::to_bytes(app.oneshot(req).await.expect("r").into_body(), usize::MAX).await.expect("b");
-    assert_eq!(serde_json::from_slice::<Value>(&bytes).expect("json"), json!([]));
+    let del = Request::builder()
+        .method("DELETE")
+        .uri("/__sandbox/faults")
+        .body(Body::empty())
+        .expect("req");
+    assert_eq!(
+        app.clone().oneshot(del).await.expect("r").status(),
+        StatusCode::NO_CONTENT
+    );
+    let reset = Request::builder()
+        .method("POST")
+        .uri("/__sandbox/reset")
+        .body(Body::empty())
+        .expect("req");
+    assert_eq!(
+        app.clone().oneshot(reset).await.expect("r").status(),
+        StatusCode::NO_CONTENT
+    );
+    let req = Request::builder()
+        .uri("/__sandbox/log")
+        .body(Body::empty())
+        .expect("req");
+    let bytes = axum::body::to_bytes(app.oneshot(req).await.expect("r").into_body(), usize::MAX)
+        .await
+        .expect("b");
+    assert_eq!(
+        serde_json::from_slice::<Value>(&bytes).expect("json"),
+        json!([])
+    );
 }
 
 #[tokio::test]
@@ -694,14 +1003,29 @@ async fn dropped_connection_fault_applies_then_fails_the_body() {
     st.control_set(json!({"operations": {"PayOrders": {"apply_then": "drop"}}}));
     let target = {
         let w = world(&st).await;
-        w.orders.iter().find(|o| o.status == order_status::PENDING_PAYMENT && o.after_discount < w.cash).map(|o| o.id.clone()).expect("p")
+        w.orders
+            .iter()
+            .find(|o| o.status == order_status::PENDING_PAYMENT && o.after_discount < w.cash)
+            .map(|o| o.id.clone())
+            .expect("p")
     };
     let resp = router(st.clone())
-        .oneshot(call("POST", "/v3/orders/customer-orders/pay").json(json!({"order_id": target, "use_coupon": "NO", "use_discount": "NO"})).request())
+        .oneshot(
+            call("POST", "/v3/orders/customer-orders/pay")
+                .json(json!({"order_id": target, "use_coupon": "NO", "use_discount": "NO"}))
+                .request(),
+        )
         .await
         .expect("resp");
-    assert!(axum::body::to_bytes(resp.into_body(), usize::MAX).await.is_err());
-    assert_eq!(world(&st).await.order(&target).map(|o| o.status), Some(order_status::COMPLETED));
+    assert!(
+        axum::body::to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        world(&st).await.order(&target).map(|o| o.status),
+        Some(order_status::COMPLETED)
+    );
 }
 
 #[test]
@@ -711,14 +1035,32 @@ fn the_world_is_deterministic_for_a_seed_and_differs_across_seeds_and_aks() {
     let a = World::generate(&cfg, "AK1", "d", now);
     let b = World::generate(&cfg, "AK1", "d", now);
     let c = World::generate(&cfg, "AK2", "d", now);
-    let d = World::generate(&SeedConfig { seed: 7, ..SeedConfig::default() }, "AK1", "d", now);
+    let d = World::generate(
+        &SeedConfig {
+            seed: 7,
+            ..SeedConfig::default()
+        },
+        "AK1",
+        "d",
+        now,
+    );
     let fp = |w: &World| {
         format!(
             "{}|{}|{:?}|{:?}|{}",
             w.cash,
-            w.orders.iter().map(|o| format!("{}:{}:{}", o.id, o.status, o.after_discount)).collect::<Vec<_>>().join(","),
-            w.resources.iter().map(|r| (&r.id, r.expire, r.expire_policy)).collect::<Vec<_>>(),
-            w.coupons.iter().map(|c| (&c.id, c.status)).collect::<Vec<_>>(),
+            w.orders
+                .iter()
+                .map(|o| format!("{}:{}:{}", o.id, o.status, o.after_discount))
+                .collect::<Vec<_>>()
+                .join(","),
+            w.resources
+                .iter()
+                .map(|r| (&r.id, r.expire, r.expire_policy))
+                .collect::<Vec<_>>(),
+            w.coupons
+                .iter()
+                .map(|c| (&c.id, c.status))
+                .collect::<Vec<_>>(),
             super::records::record(w, 1234).trade_id,
         )
     };
@@ -732,14 +1074,23 @@ fn the_world_has_what_the_portal_needs() {
     let now = time::macros::datetime!(2025-06-15 12:00 UTC);
     let w = World::generate(&SeedConfig::default(), "AK1", "d", now);
     let mains = w.resources.iter().filter(|r| r.is_main()).count();
-    assert!(mains >= 50 && w.resources.len() > mains, "mains with attached");
+    assert!(
+        mains >= 50 && w.resources.len() > mains,
+        "mains with attached"
+    );
     for days in [7, 15, 30] {
         assert!(
-            w.resources.iter().any(|r| r.status == res_status::IN_USE && r.expire > now && r.expire <= now + time::Duration::days(days)),
+            w.resources.iter().any(|r| r.status == res_status::IN_USE
+                && r.expire > now
+                && r.expire <= now + time::Duration::days(days)),
             "expiring within {days} days"
         );
     }
-    assert!(w.resources.iter().any(|r| r.expire_policy == policy::AUTO_RENEW));
+    assert!(
+        w.resources
+            .iter()
+            .any(|r| r.expire_policy == policy::AUTO_RENEW)
+    );
     for s in [1, 3, 4, 5, 6, 9] {
         assert!(w.orders.iter().any(|o| o.status == s), "order status {s}");
     }
@@ -751,18 +1102,29 @@ fn the_world_has_what_the_portal_needs() {
         assert!(w.coupons.iter().any(|c| c.status == s), "coupon status {s}");
     }
     assert!(w.packages.iter().any(|p| p.status == 1) && !w.deductions.is_empty());
-    let services: std::collections::HashSet<_> = w.subjects.iter().map(|s| &s.service_type_code).collect();
+    let services: std::collections::HashSet<_> =
+        w.subjects.iter().map(|s| &s.service_type_code).collect();
     assert!(services.len() >= 8, "{services:?}");
     // Yearly is cheaper per month than monthly; amounts carry exactly two decimals.
     let r = &w.resources[0];
     assert!(w.resource_price(r, 3, 1) < w.resource_price(r, 2, 12));
-    assert_eq!(super::money::num(w.cash).to_string().split('.').nth(1).map(str::len), Some(2));
+    assert_eq!(
+        super::money::num(w.cash)
+            .to_string()
+            .split('.')
+            .nth(1)
+            .map(str::len),
+        Some(2)
+    );
 }
 
 #[test]
 fn a_hundred_thousand_records_are_cheap() {
     let now = time::macros::datetime!(2025-06-15 12:00 UTC);
-    let cfg = SeedConfig { bill_records: 100_000, ..SeedConfig::default() };
+    let cfg = SeedConfig {
+        bill_records: 100_000,
+        ..SeedConfig::default()
+    };
     let started = std::time::Instant::now();
     let w = World::generate(&cfg, "AK1", "d", now);
     let last = super::records::record(&w, 99_999);

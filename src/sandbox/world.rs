@@ -398,8 +398,7 @@ impl World {
             .copied()
             .filter(|c| cat.regions.iter().any(|r| r.region_code == *c))
             .collect();
-        let project_ids: HashMap<&str, String> =
-            regions.iter().map(|c| (*c, r.hex(32))).collect();
+        let project_ids: HashMap<&str, String> = regions.iter().map(|c| (*c, r.hex(32))).collect();
 
         w.generate_resources(&mut r, &regions, &project_ids, now);
         w.generate_orders(&mut r, now);
@@ -612,7 +611,14 @@ impl World {
             .collect()
     }
 
-    fn line_for(&self, r: &mut Rng, res: &Resource, period_type: i64, n: i64, start: OffsetDateTime) -> Line {
+    fn line_for(
+        &self,
+        r: &mut Rng,
+        res: &Resource,
+        period_type: i64,
+        n: i64,
+        start: OffsetDateTime,
+    ) -> Line {
         let official = self.resource_price(res, period_type, n);
         let end = match period_type {
             3 => add_months(start, 12 * n as i32),
@@ -743,7 +749,15 @@ impl World {
             let line = self.line_for(r, &res, 2, n, create);
             let id = self.new_order_id(r, create);
             let source = if k % 17 == 0 { 8 } else { 1 };
-            let o = self.build_order(id, vec![line], status, otype, create, res.ep.clone(), source);
+            let o = self.build_order(
+                id,
+                vec![line],
+                status,
+                otype,
+                create,
+                res.ep.clone(),
+                source,
+            );
             self.push_order(o);
         }
         // Pending-payment orders: renewals of real resources (paying them extends expiry) and
@@ -844,7 +858,10 @@ impl World {
             let face = Decimal::from(r.range(1, 20) * 10);
             let (valid, expire) = match status {
                 4 => (create, now - Duration::days(r.range(1, 9))),
-                1 => (now + Duration::days(r.range(1, 10)), now + Duration::days(r.range(40, 200))),
+                1 => (
+                    now + Duration::days(r.range(1, 10)),
+                    now + Duration::days(r.range(40, 200)),
+                ),
                 _ => (create, now + Duration::days(r.range(20, 300))),
             };
             let balance = match status {
@@ -893,7 +910,10 @@ impl World {
             let (effective, expire) = match status {
                 0 => (now + Duration::days(3), now + Duration::days(368)),
                 3 => (now - Duration::days(400), now - Duration::days(35)),
-                _ => (now - Duration::days(r.range(40, 200)), now + Duration::days(r.range(30, 300))),
+                _ => (
+                    now - Duration::days(r.range(40, 200)),
+                    now + Duration::days(r.range(30, 300)),
+                ),
             };
             let n_items = r.range(1, 3) as usize;
             let mut items = Vec::new();
@@ -934,7 +954,11 @@ impl World {
                 status,
                 service_type_code: service,
                 region: (*r.pick(regions)).to_owned(),
-                bundle_type: if n_items > 1 { "BUNDLE_PKG" } else { "ATOMIC_PKG" },
+                bundle_type: if n_items > 1 {
+                    "BUNDLE_PKG"
+                } else {
+                    "ATOMIC_PKG"
+                },
                 quota_reuse_mode: if k % 4 == 0 { 1 } else { 2 },
                 items,
             };
@@ -1015,7 +1039,11 @@ impl World {
             let ep = r.pick(&self.projects).clone();
             self.subjects.push(Subject {
                 resource_id: r.hex(32),
-                name: format!("{}-{}", spec.id.split('-').next().unwrap_or("res"), r.hex(4)),
+                name: format!(
+                    "{}-{}",
+                    spec.id.split('-').next().unwrap_or("res"),
+                    r.hex(4)
+                ),
                 service_type_code: spec.cloud_service_type.clone(),
                 resource_type_code: spec.resource_type.clone(),
                 region: (*r.pick(regions)).to_owned(),
@@ -1024,7 +1052,10 @@ impl World {
                 charge_mode: 3,
                 monthly: on_demand_price(self.seed, spec, size, Decimal::from(HOURS_PER_MONTH), 1),
                 ep,
-                usage_type: spec.usage_factor.clone().unwrap_or_else(|| "Duration".to_owned()),
+                usage_type: spec
+                    .usage_factor
+                    .clone()
+                    .unwrap_or_else(|| "Duration".to_owned()),
                 parent: None,
                 spec: si,
             });
@@ -1058,7 +1089,8 @@ impl World {
     }
 
     fn order_pos(&self, id: &str) -> Option<usize> {
-        self.order(id).and_then(|o| self.order_index.get(&o.id).copied())
+        self.order(id)
+            .and_then(|o| self.order_index.get(&o.id).copied())
     }
 
     /// Money the account can pay with now: cash plus unused credit.
@@ -1091,7 +1123,9 @@ impl World {
                 .usable_discounts
                 .iter()
                 .find(|d| &d.id == id && d.discount_type == *ty)
-                .ok_or_else(|| ApiError::param("discount_infos[0].id", "is not usable for this order"))?;
+                .ok_or_else(|| {
+                    ApiError::param("discount_infos[0].id", "is not usable for this order")
+                })?;
             let new_amount = cents(order.official * d.ratio).min(amount);
             discounts.push((
                 match d.discount_type {
@@ -1112,7 +1146,9 @@ impl World {
                 .coupons
                 .iter()
                 .position(|c| &c.id == cid)
-                .ok_or_else(|| ApiError::param(&format!("coupon_infos[{k}].id"), "does not exist"))?;
+                .ok_or_else(|| {
+                    ApiError::param(&format!("coupon_infos[{k}].id"), "does not exist")
+                })?;
             let c = &self.coupons[ci];
             let expected = match c.coupon_type {
                 1 => 301,
@@ -1226,14 +1262,19 @@ impl World {
         let mut r = self.rng.clone();
         for id in ids {
             match self.main_index(id) {
-                None => fails.push((id.clone(), "CBC.99003012".into(), "The resource ID does not exist.".into())),
+                None => fails.push((
+                    id.clone(),
+                    "CBC.99003012".into(),
+                    "The resource ID does not exist.".into(),
+                )),
                 Some(i) if !self.resources[i].is_main() => fails.push((
                     id.clone(),
                     "CBC.0100".into(),
                     "Invalid parameter: resource_ids must name main resources.".into(),
                 )),
-                Some(i) if self.resources[i].status == res_status::CLOSED
-                    || self.resources[i].status == res_status::FROZEN =>
+                Some(i)
+                    if self.resources[i].status == res_status::CLOSED
+                        || self.resources[i].status == res_status::FROZEN =>
                 {
                     fails.push((
                         id.clone(),
@@ -1294,20 +1335,36 @@ impl World {
         let mut order_ids = Vec::new();
         for id in ids {
             let Some(i) = self.main_index(id) else {
-                fails.push((id.clone(), "CBC.99003012".into(), "The resource ID does not exist.".into()));
+                fails.push((
+                    id.clone(),
+                    "CBC.99003012".into(),
+                    "The resource ID does not exist.".into(),
+                ));
                 continue;
             };
             let main = self.resources[i].clone();
             if !main.is_main() {
-                fails.push((id.clone(), "CBC.3185".into(), "The service must be unsubscribed as a whole.".into()));
+                fails.push((
+                    id.clone(),
+                    "CBC.3185".into(),
+                    "The service must be unsubscribed as a whole.".into(),
+                ));
                 continue;
             }
             if main.status == res_status::CLOSED {
-                fails.push((id.clone(), "CBC.99003656".into(), "The resource is already unsubscribed.".into()));
+                fails.push((
+                    id.clone(),
+                    "CBC.99003656".into(),
+                    "The resource is already unsubscribed.".into(),
+                ));
                 continue;
             }
             if main.status == res_status::FROZEN {
-                fails.push((id.clone(), "CBC.99003656".into(), "Frozen resources cannot be unsubscribed.".into()));
+                fails.push((
+                    id.clone(),
+                    "CBC.99003656".into(),
+                    "Frozen resources cannot be unsubscribed.".into(),
+                ));
                 continue;
             }
             let mut refunds = Vec::new();
@@ -1318,9 +1375,16 @@ impl World {
                 let refund = if unsubscribe_type == 2 {
                     // Only renewed periods: refund what lies beyond one month from now.
                     let beyond = (remaining_days - 30).max(0);
-                    cents(self.resource_price(&res, 2, 1) * Decimal::from(beyond) / Decimal::from(30) * self.discount_ratio)
+                    cents(
+                        self.resource_price(&res, 2, 1) * Decimal::from(beyond) / Decimal::from(30)
+                            * self.discount_ratio,
+                    )
                 } else {
-                    cents(self.resource_price(&res, 2, 1) * Decimal::from(remaining_days) / Decimal::from(30) * self.discount_ratio)
+                    cents(
+                        self.resource_price(&res, 2, 1) * Decimal::from(remaining_days)
+                            / Decimal::from(30)
+                            * self.discount_ratio,
+                    )
                 };
                 total += refund;
                 refunds.push(Refund {
@@ -1365,7 +1429,13 @@ impl World {
     }
 
     /// AutoRenewalResources.
-    pub fn auto_renew_on(&mut self, id: &str, times: Option<i64>, period: Option<String>, now: OffsetDateTime) -> ApiResult<()> {
+    pub fn auto_renew_on(
+        &mut self,
+        id: &str,
+        times: Option<i64>,
+        period: Option<String>,
+        now: OffsetDateTime,
+    ) -> ApiResult<()> {
         let i = self
             .main_index(id)
             .ok_or_else(|| ApiError::biz("CBC.99003012", "The resource ID does not exist."))?;
@@ -1406,30 +1476,55 @@ impl World {
     }
 
     /// UpdatePeriodToOnDemand: per-resource outcome, failures listed rather than fatal.
-    pub fn to_on_demand(&mut self, op: &str, ids: &[String], now: OffsetDateTime) -> Vec<(String, String, String)> {
+    pub fn set_to_on_demand(
+        &mut self,
+        op: &str,
+        ids: &[String],
+        now: OffsetDateTime,
+    ) -> Vec<(String, String, String)> {
         let mut errs = Vec::new();
         for id in ids {
             let Some(i) = self.main_index(id) else {
-                errs.push((id.clone(), "CBC.99003012".into(), "The resource ID does not exist.".into()));
+                errs.push((
+                    id.clone(),
+                    "CBC.99003012".into(),
+                    "The resource ID does not exist.".into(),
+                ));
                 continue;
             };
             let st = self.resources[i].status;
             if st == res_status::FROZEN {
-                errs.push((id.clone(), "CBC.99003625".into(), "The resource is frozen and cannot be changed to pay-per-use.".into()));
+                errs.push((
+                    id.clone(),
+                    "CBC.99003625".into(),
+                    "The resource is frozen and cannot be changed to pay-per-use.".into(),
+                ));
                 continue;
             }
             if st != res_status::IN_USE {
-                errs.push((id.clone(), "CBC.99003602".into(), "The resource has expired or been closed.".into()));
+                errs.push((
+                    id.clone(),
+                    "CBC.99003602".into(),
+                    "The resource has expired or been closed.".into(),
+                ));
                 continue;
             }
             let set_up = op == "SET_UP";
             if !set_up && self.resources[i].expire_policy != policy::TO_PAY_PER_USE {
-                errs.push((id.clone(), "CBC.0100".into(), "The resource is not set to change to pay-per-use.".into()));
+                errs.push((
+                    id.clone(),
+                    "CBC.0100".into(),
+                    "The resource is not set to change to pay-per-use.".into(),
+                ));
                 continue;
             }
             for fi in self.family(id) {
                 let r = &mut self.resources[fi];
-                r.expire_policy = if set_up { policy::TO_PAY_PER_USE } else { policy::GRACE };
+                r.expire_policy = if set_up {
+                    policy::TO_PAY_PER_USE
+                } else {
+                    policy::GRACE
+                };
                 r.update_time = now;
             }
         }
@@ -1443,11 +1538,19 @@ impl World {
 }
 
 fn months_between(a: OffsetDateTime, b: OffsetDateTime) -> i64 {
-    let m = (b.year() - a.year()) as i64 * 12 + i64::from(u8::from(b.month())) - i64::from(u8::from(a.month()));
+    let m = (b.year() - a.year()) as i64 * 12 + i64::from(u8::from(b.month()))
+        - i64::from(u8::from(a.month()));
     m.max(0)
 }
 
 fn uuid_like(r: &mut Rng) -> String {
     let h = r.hex(32);
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }

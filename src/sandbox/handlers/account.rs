@@ -67,21 +67,25 @@ pub async fn quota(ctx: &Ctx<'_>) -> ApiResult<Reply> {
 // https://support.huaweicloud.com/eu/api-oce/mp_02001.html
 pub async fn coupons(ctx: &Ctx<'_>) -> ApiResult<Reply> {
     if ctx.q("offset").is_some() && ctx.q("limit").is_none() {
-        return Err(ApiError::param("offset", "must be used together with limit"));
+        return Err(ApiError::param(
+            "offset",
+            "must be used together with limit",
+        ));
     }
-    let begin = match ctx.q("active_start_time") {
-        Some(s) => Some(parse_ts(s).ok_or_else(|| {
-            ApiError::param("active_start_time", "must be yyyy-MM-ddTHH:mm:ssZ")
-        })?),
-        None => None,
-    };
-    let end = match ctx.q("active_end_time") {
-        Some(s) => Some(
-            parse_ts(s)
-                .ok_or_else(|| ApiError::param("active_end_time", "must be yyyy-MM-ddTHH:mm:ssZ"))?,
-        ),
-        None => None,
-    };
+    let begin =
+        match ctx.q("active_start_time") {
+            Some(s) => Some(parse_ts(s).ok_or_else(|| {
+                ApiError::param("active_start_time", "must be yyyy-MM-ddTHH:mm:ssZ")
+            })?),
+            None => None,
+        };
+    let end =
+        match ctx.q("active_end_time") {
+            Some(s) => Some(parse_ts(s).ok_or_else(|| {
+                ApiError::param("active_end_time", "must be yyyy-MM-ddTHH:mm:ssZ")
+            })?),
+            None => None,
+        };
     let w = ctx.world().await?;
     let items: Vec<Value> = w
         .coupons

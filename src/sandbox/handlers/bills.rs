@@ -40,12 +40,21 @@ impl Filter {
     fn keep(&self, w: &World, r: &Rec) -> bool {
         let s = &w.subjects[r.subject];
         !self.sub_customer_only
-            && self.service.as_ref().is_none_or(|v| *v == s.service_type_code)
-            && self.resource_type.as_ref().is_none_or(|v| *v == s.resource_type_code)
+            && self
+                .service
+                .as_ref()
+                .is_none_or(|v| *v == s.service_type_code)
+            && self
+                .resource_type
+                .as_ref()
+                .is_none_or(|v| *v == s.resource_type_code)
             && self.region.as_ref().is_none_or(|v| *v == s.region)
             && self.charge_mode.is_none_or(|v| v == s.charge_mode)
             && self.bill_type.is_none_or(|v| v == r.bill_type)
-            && self.resource_id.as_ref().is_none_or(|v| *v == s.resource_id)
+            && self
+                .resource_id
+                .as_ref()
+                .is_none_or(|v| *v == s.resource_id)
             && self.ep.as_ref().is_none_or(|v| *v == s.ep.0)
             && self.trade_id.as_ref().is_none_or(|v| *v == r.trade_id)
             && self.date_begin.is_none_or(|d| r.bill_date >= d)
@@ -54,7 +63,13 @@ impl Filter {
 }
 
 /// Walks the cycle's records once: the total that match and the page asked for.
-fn select(w: &World, k: Option<usize>, f: &Filter, offset: usize, limit: usize) -> (usize, Vec<Rec>) {
+fn select(
+    w: &World,
+    k: Option<usize>,
+    f: &Filter,
+    offset: usize,
+    limit: usize,
+) -> (usize, Vec<Rec>) {
     let Some(k) = k else {
         return (0, Vec::new());
     };
@@ -99,7 +114,10 @@ pub async fn monthly_sum(ctx: &Ctx<'_>) -> ApiResult<Reply> {
     };
     let rows: Vec<&crate::sandbox::records::Sum> = sums
         .iter()
-        .filter(|s| ctx.q("service_type_code").is_none_or(|v| v == s.service_type_code))
+        .filter(|s| {
+            ctx.q("service_type_code")
+                .is_none_or(|v| v == s.service_type_code)
+        })
         .collect();
     let total = |f: fn(&crate::sandbox::records::Sum) -> Decimal| -> Value {
         num(rows.iter().map(|s| f(s)).sum())
@@ -172,9 +190,8 @@ fn date_range(
             if e < b {
                 return Err(ApiError::param(en, format_args!("must not be before {bn}")));
             }
-            let in_cycle = |d: time::Date| {
-                format!("{:04}-{:02}", d.year(), u8::from(d.month())) == cycle_raw
-            };
+            let in_cycle =
+                |d: time::Date| format!("{:04}-{:02}", d.year(), u8::from(d.month())) == cycle_raw;
             if !in_cycle(b) {
                 return Err(ApiError::param(bn, "must be in the month of the cycle"));
             }

@@ -62,7 +62,10 @@ impl Ctx<'_> {
         self.q(name).and_then(|v| v.parse().ok())
     }
     pub fn bs(&self, name: &str) -> Option<&str> {
-        self.body.get(name).and_then(Value::as_str).filter(|s| !s.is_empty())
+        self.body
+            .get(name)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
     }
     pub fn bi(&self, name: &str) -> Option<i64> {
         self.body.get(name).and_then(Value::as_i64)
@@ -278,7 +281,10 @@ async fn run(
         && let Some(max) = spec.constraints.as_ref().and_then(|c| c.max_length)
         && p.chars().count() > max
     {
-        return Err(ApiError::param(&spec.name, format_args!("must be at most {max} characters")));
+        return Err(ApiError::param(
+            &spec.name,
+            format_args!("must be at most {max} characters"),
+        ));
     }
     let ctx = Ctx {
         op,
@@ -327,7 +333,9 @@ async fn call(ctx: &Ctx<'_>) -> ApiResult<Reply> {
         "ListCustomerselfResourceRecordDetails" => bills::record_details(ctx).await,
         "ListCustomerselfResourceRecords" => bills::fee_records(ctx).await,
         "CreateEnterpriseProjectAuth" => account::enterprise_auth(ctx).await,
-        other => Err(ApiError::internal(format!("operation {other} is not emulated"))),
+        other => Err(ApiError::internal(format!(
+            "operation {other} is not emulated"
+        ))),
     }
 }
 

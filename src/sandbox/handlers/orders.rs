@@ -43,7 +43,10 @@ fn order_json(w: &World, o: &Order, detail: bool) -> Value {
         "sub_order_infos": [],
     });
     if detail {
-        v["user_name"] = json!(format!("user-{}", &w.customer_id.chars().take(6).collect::<String>()));
+        v["user_name"] = json!(format!(
+            "user-{}",
+            &w.customer_id.chars().take(6).collect::<String>()
+        ));
         v["pending_payment_end_time"] = json!(if o.status == order_status::PENDING_PAYMENT {
             ts(o.create_time + Duration::days(15))
         } else {
@@ -111,7 +114,10 @@ fn window(
     let (b, e) = (parse(begin)?, parse(end)?);
     if let (Some(b), Some(e)) = (b, e) {
         if e < b {
-            return Err(ApiError::param(end, format_args!("must not be before {begin}")));
+            return Err(ApiError::param(
+                end,
+                format_args!("must not be before {begin}"),
+            ));
         }
         if (e - b).whole_days() > MAX_WINDOW_DAYS {
             return Err(ApiError::param(
@@ -134,11 +140,20 @@ pub async fn list(ctx: &Ctx<'_>) -> ApiResult<Reply> {
     let mut orders: Vec<&Order> = w
         .orders
         .iter()
-        .filter(|o| ctx.q("order_id").is_none_or(|v| v.eq_ignore_ascii_case(&o.id)))
+        .filter(|o| {
+            ctx.q("order_id")
+                .is_none_or(|v| v.eq_ignore_ascii_case(&o.id))
+        })
         .filter(|_| ctx.q("customer_id").is_none_or(|v| v == w.customer_id))
-        .filter(|o| ctx.q("service_type_code").is_none_or(|v| v == o.service_type_code))
+        .filter(|o| {
+            ctx.q("service_type_code")
+                .is_none_or(|v| v == o.service_type_code)
+        })
         .filter(|o| ctx.qi("status").is_none_or(|v| v == o.status))
-        .filter(|o| ctx.q("order_type").is_none_or(|v| v == o.order_type.to_string()))
+        .filter(|o| {
+            ctx.q("order_type")
+                .is_none_or(|v| v == o.order_type.to_string())
+        })
         .filter(|o| cb.is_none_or(|b| o.create_time >= b))
         .filter(|o| ce.is_none_or(|e| o.create_time <= e))
         .filter(|o| pb.is_none_or(|b| o.payment_time.is_some_and(|p| p >= b)))
@@ -219,7 +234,10 @@ fn infos(ctx: &Ctx<'_>, key: &str) -> Vec<(String, i64)> {
             a.iter()
                 .map(|v| {
                     (
-                        v.get("id").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                        v.get("id")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_owned(),
                         v.get("type").and_then(Value::as_i64).unwrap_or_default(),
                     )
                 })
@@ -235,10 +253,16 @@ pub async fn pay(ctx: &Ctx<'_>) -> ApiResult<Reply> {
     let discounts = infos(ctx, "discount_infos");
     match (ctx.bs("use_coupon"), coupons.is_empty()) {
         (Some("YES"), true) => {
-            return Err(ApiError::param("coupon_infos", "is required when use_coupon is YES"));
+            return Err(ApiError::param(
+                "coupon_infos",
+                "is required when use_coupon is YES",
+            ));
         }
         (Some("NO"), false) => {
-            return Err(ApiError::param("coupon_infos", "must be empty when use_coupon is NO"));
+            return Err(ApiError::param(
+                "coupon_infos",
+                "must be empty when use_coupon is NO",
+            ));
         }
         _ => {}
     }

@@ -130,9 +130,15 @@ pub async fn records(ctx: &Ctx<'_>) -> ApiResult<Reply> {
             let day = (d.deduct_time + time::Duration::hours(8)).date();
             day >= begin && day <= end
         })
-        .filter(|d| ctx.q("free_resource_id").is_none_or(|v| v == d.free_resource_id))
+        .filter(|d| {
+            ctx.q("free_resource_id")
+                .is_none_or(|v| v == d.free_resource_id)
+        })
         .filter(|d| ctx.q("product_id").is_none_or(|v| v == d.product_id))
-        .filter(|d| ctx.q("resource_type_code").is_none_or(|v| v == d.resource_type_code))
+        .filter(|d| {
+            ctx.q("resource_type_code")
+                .is_none_or(|v| v == d.resource_type_code)
+        })
         .collect();
     let (offset, limit) = ctx.q_page();
     let items = page(&rows, offset, limit)
@@ -157,5 +163,9 @@ pub async fn records(ctx: &Ctx<'_>) -> ApiResult<Reply> {
             })
         })
         .collect();
-    Ok(Reply::Json(listing("free_resource_records", rows.len(), items)))
+    Ok(Reply::Json(listing(
+        "free_resource_records",
+        rows.len(),
+        items,
+    )))
 }

@@ -65,7 +65,11 @@ fn find<'c>(it: &Value, k: usize, mode: &str) -> ApiResult<(&'c Spec, i64)> {
         ));
     }
     let spec = cat
-        .find_spec(s("cloud_service_type"), s("resource_type"), s("resource_spec"))
+        .find_spec(
+            s("cloud_service_type"),
+            s("resource_type"),
+            s("resource_spec"),
+        )
         .filter(|sp| {
             if mode == "ppu" {
                 sp.pay_per_use()
@@ -81,12 +85,15 @@ fn find<'c>(it: &Value, k: usize, mode: &str) -> ApiResult<(&'c Spec, i64)> {
         })?;
     let size = match spec.size_measure_id {
         Some(unit) => {
-            let size = it.get("resource_size").and_then(Value::as_i64).ok_or_else(|| {
-                ApiError::param(
-                    &format!("product_infos[{k}].resource_size"),
-                    "is required for linear products",
-                )
-            })?;
+            let size = it
+                .get("resource_size")
+                .and_then(Value::as_i64)
+                .ok_or_else(|| {
+                    ApiError::param(
+                        &format!("product_infos[{k}].resource_size"),
+                        "is required for linear products",
+                    )
+                })?;
             if size < 1 {
                 return Err(ApiError::param(
                     &format!("product_infos[{k}].resource_size"),
@@ -103,7 +110,10 @@ fn find<'c>(it: &Value, k: usize, mode: &str) -> ApiResult<(&'c Spec, i64)> {
         }
         None => 1,
     };
-    let count = it.get("subscription_num").and_then(Value::as_i64).unwrap_or(1);
+    let count = it
+        .get("subscription_num")
+        .and_then(Value::as_i64)
+        .unwrap_or(1);
     if count < 1 {
         return Err(ApiError::param(
             &format!("product_infos[{k}].subscription_num"),
@@ -129,7 +139,10 @@ pub async fn on_demand(ctx: &Ctx<'_>) -> ApiResult<Reply> {
     let (mut total_off, mut total_amt) = (Decimal::ZERO, Decimal::ZERO);
     for (k, it) in items.iter().enumerate() {
         let (spec, size) = find(it, k, "ppu")?;
-        let factor = it.get("usage_factor").and_then(Value::as_str).unwrap_or_default();
+        let factor = it
+            .get("usage_factor")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         if let Some(expected) = &spec.usage_factor
             && !expected.eq_ignore_ascii_case(factor)
         {
@@ -138,14 +151,20 @@ pub async fn on_demand(ctx: &Ctx<'_>) -> ApiResult<Reply> {
                 format_args!("must be {expected} for this product"),
             ));
         }
-        let usage = it.get("usage_value").and_then(decimal).unwrap_or(Decimal::ONE);
+        let usage = it
+            .get("usage_value")
+            .and_then(decimal)
+            .unwrap_or(Decimal::ONE);
         if usage <= Decimal::ZERO {
             return Err(ApiError::param(
                 &format!("product_infos[{k}].usage_value"),
                 "must be > 0",
             ));
         }
-        let count = it.get("subscription_num").and_then(Value::as_i64).unwrap_or(1);
+        let count = it
+            .get("subscription_num")
+            .and_then(Value::as_i64)
+            .unwrap_or(1);
         let official = on_demand_price(ctx.st.cfg.seed, spec, size, usage, count);
         let amount = cents(official * ratio);
         total_off += official;
@@ -196,7 +215,10 @@ pub async fn period(ctx: &Ctx<'_>) -> ApiResult<Reply> {
                 "must be between 1 and 999",
             ));
         }
-        let count = it.get("subscription_num").and_then(Value::as_i64).unwrap_or(1);
+        let count = it
+            .get("subscription_num")
+            .and_then(Value::as_i64)
+            .unwrap_or(1);
         let official = period_price(ctx.st.cfg.seed, spec, size, pt, n) * Decimal::from(count);
         let amount = cents(official * ratio);
         total_off += official;
@@ -280,7 +302,11 @@ pub async fn renew_rate(ctx: &Ctx<'_>) -> ApiResult<Reply> {
         let members: Vec<usize> = if relatives {
             w.family(id)
         } else {
-            w.resources.iter().position(|r| &r.id == id).into_iter().collect()
+            w.resources
+                .iter()
+                .position(|r| &r.id == id)
+                .into_iter()
+                .collect()
         };
         let official: Decimal = members
             .iter()

@@ -76,14 +76,19 @@ pub async fn list(ctx: &Ctx<'_>) -> ApiResult<Reply> {
         })
         .filter(|(_, r)| begin.is_none_or(|b| r.expire >= b))
         .filter(|(_, r)| end.is_none_or(|e| r.expire <= e))
-        .filter(|(_, r)| ctx.bs("service_type_code").is_none_or(|s| s == r.service_type_code))
+        .filter(|(_, r)| {
+            ctx.bs("service_type_code")
+                .is_none_or(|s| s == r.service_type_code)
+        })
         .collect();
     let (offset, limit) = ctx.b_page();
     let data: Vec<Value> = page(&rows, offset, limit)
         .iter()
         .map(|(i, r)| resource_json(*i, r))
         .collect();
-    Ok(Reply::Json(json!({"data": data, "total_count": rows.len()})))
+    Ok(Reply::Json(
+        json!({"data": data, "total_count": rows.len()}),
+    ))
 }
 
 fn fails_json(fails: Vec<(String, String, String)>) -> Vec<Value> {
@@ -165,7 +170,7 @@ pub async fn to_on_demand(ctx: &Ctx<'_>) -> ApiResult<Reply> {
     unique(&ids)?;
     let op = ctx.bs("operation").unwrap_or("SET_UP").to_owned();
     let mut w = ctx.world().await?;
-    let errs = w.to_on_demand(&op, &ids, ctx.now);
+    let errs = w.set_to_on_demand(&op, &ids, ctx.now);
     let details: Vec<Value> = errs
         .into_iter()
         .map(|(id, code, msg)| json!({"error_code": code, "error_msg": msg, "id": id}))
@@ -177,7 +182,11 @@ pub async fn to_on_demand(ctx: &Ctx<'_>) -> ApiResult<Reply> {
 pub async fn renew_config(ctx: &Ctx<'_>) -> ApiResult<Reply> {
     let name = ctx.bs("config_name").unwrap_or_default().to_owned();
     let value = ctx.bs("config_value").unwrap_or_default().to_owned();
-    let (lo, hi) = if name == "DEDUCTION_DATE" { (2, 7) } else { (1, 28) };
+    let (lo, hi) = if name == "DEDUCTION_DATE" {
+        (2, 7)
+    } else {
+        (1, 28)
+    };
     match value.parse::<i64>() {
         Ok(v) if (lo..=hi).contains(&v) => {}
         _ => {
@@ -189,5 +198,7 @@ pub async fn renew_config(ctx: &Ctx<'_>) -> ApiResult<Reply> {
     }
     let mut w = ctx.world().await?;
     w.renew_config.insert(name, value);
-    Ok(Reply::Json(json!({"error_code": "CBC.0000", "error_msg": "success"})))
+    Ok(Reply::Json(
+        json!({"error_code": "CBC.0000", "error_msg": "success"}),
+    ))
 }
