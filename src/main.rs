@@ -101,6 +101,9 @@ async fn main() -> anyhow::Result<()> {
                     "\nNo staff user exists yet. Open this one-time link to create the first one:\n\n    {link}\n"
                 );
             }
+            if let Some(sandbox) = app.state().sandbox_url.as_deref() {
+                println!("sandbox (emulated Huawei CBC API) listening on {sandbox}");
+            }
             println!("cbc-portal listening on {url}");
             app.run_until_stopped().await
         }
@@ -153,8 +156,23 @@ async fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Sandbox { .. } => {
-            anyhow::bail!("the sandbox is not built into this binary yet")
+        Command::Sandbox {
+            listen,
+            credentials,
+            records,
+            seed,
+            currency,
+        } => {
+            let creds = credentials
+                .iter()
+                .map(|c| c.parse())
+                .collect::<anyhow::Result<Vec<cbc_portal::sandbox::Credential>>>()?;
+            let cfg = cbc_portal::sandbox::SeedConfig {
+                seed,
+                bill_records: records,
+                currency,
+            };
+            cbc_portal::sandbox::run_standalone(listen, creds, cfg).await
         }
     }
 }
