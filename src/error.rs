@@ -54,7 +54,7 @@ pub enum AppError {
     },
     /// The database is unreachable.
     #[error("database unavailable")]
-    Unavailable(#[source] sqlx::Error),
+    Unavailable(#[source] anyhow::Error),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -66,7 +66,7 @@ impl From<sqlx::Error> for AppError {
             | sqlx::Error::PoolClosed
             | sqlx::Error::Io(_)
             | sqlx::Error::Tls(_)
-            | sqlx::Error::WorkerCrashed => AppError::Unavailable(e),
+            | sqlx::Error::WorkerCrashed => AppError::Unavailable(anyhow::Error::new(e)),
             other => AppError::Internal(anyhow::Error::new(other).context("database query")),
         }
     }
@@ -74,7 +74,13 @@ impl From<sqlx::Error> for AppError {
 
 impl From<tower_sessions::session::Error> for AppError {
     fn from(e: tower_sessions::session::Error) -> Self {
-        AppError::Internal(anyhow::Error::new(e).context("session store"))
+        match e {
+            // The store is Postgres: a backend failure is the database being away.
+            tower_sessions::session::Error::Store(
+                tower_sessions::session_store::Error::Backend(_),
+            ) => AppError::Unavailable(anyhow::Error::new(e).context("session store")),
+            other => AppError::Internal(anyhow::Error::new(other).context("session store")),
+        }
     }
 }
 
@@ -233,7 +239,7 @@ impl IntoResponse for AppError {
                 .into_response_with(status)
             }
             AppError::Unavailable(e) => {
-                tracing::error!(error = %e, "database unavailable");
+                tracing::error!(error = format!("{e:#}"), "database unavailable");
                 page(StatusCode::SERVICE_UNAVAILABLE)
             }
             AppError::Internal(e) => {

@@ -118,6 +118,13 @@ async fn bare_status_pages(req: Request, next: Next) -> Response {
         && !res.headers().contains_key(header::CONTENT_TYPE)
     {
         let allow = res.headers().get(header::ALLOW).cloned();
+        // A bare 500 comes from a layer, not a handler: in practice the session store, i.e.
+        // the database. Say so, rather than "unexpected error".
+        let status = if status == StatusCode::INTERNAL_SERVER_ERROR {
+            StatusCode::SERVICE_UNAVAILABLE
+        } else {
+            status
+        };
         let mut page = status_page(status);
         if let Some(allow) = allow {
             page.headers_mut().insert(header::ALLOW, allow);

@@ -5,6 +5,7 @@ mod helpers;
 mod auth;
 mod browser;
 mod cbc_client;
+mod resilience;
 mod routes;
 mod sandbox_mode;
 mod security;
