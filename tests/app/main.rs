@@ -2,4 +2,7 @@
 
 mod helpers;
 
+mod admin_accounts;
+mod admin_users;
+mod audit_trail;
 mod auth;
