@@ -234,5 +234,45 @@ impl IntoResponse for AppError {
     }
 }
 
+impl AppError {
+    /// An upstream failure while reading (nothing can have changed).
+    pub fn upstream_read(operation: &str, e: crate::cbc::CbcError) -> Self {
+        Self::from_cbc(operation, e, false)
+    }
+
+    /// An upstream failure of an action; money may have moved when the outcome is ambiguous.
+    pub fn upstream_action(operation: &str, e: crate::cbc::CbcError) -> Self {
+        Self::from_cbc(operation, e, true)
+    }
+
+    fn from_cbc(operation: &str, e: crate::cbc::CbcError, is_action: bool) -> Self {
+        use crate::cbc::CbcError as E;
+        let status = match &e {
+            E::Throttled { .. } | E::Busy { .. } | E::CircuitOpen { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            E::Timeout { .. } => StatusCode::GATEWAY_TIMEOUT,
+            E::Upstream { http_status, .. } if *http_status < 500 => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            _ => StatusCode::BAD_GATEWAY,
+        };
+        let money = if is_action && e.outcome_is_ambiguous() {
+            MoneyMoved::Unknown
+        } else {
+            MoneyMoved::No
+        };
+        let code = Some(e.error_code().to_owned()).filter(|c| !c.is_empty());
+        AppError::Upstream {
+            operation: operation.to_owned(),
+            message: e.user_message(),
+            code,
+            upstream_request_id: e.request_id().map(str::to_owned),
+            money,
+            status,
+        }
+    }
+}
+
 /// Result alias for handlers.
 pub type AppResult<T> = Result<T, AppError>;

@@ -17,6 +17,7 @@ pub mod crypto;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod ownership;
 pub mod pgserver;
 pub mod sandbox;
 pub mod startup;

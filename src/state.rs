@@ -29,6 +29,11 @@ pub struct AppState {
     pub accounts: moka::future::Cache<Uuid, Arc<CloudAccount>>,
     /// The session store, for ending sessions.
     pub sessions: CachedStore,
+    /// The CBC client (signing, throttling, retries, breaker, read cache).
+    pub cbc: crate::cbc::Client,
+    /// Decrypted credentials per cloud account, briefly cached (AES-GCM per call is cheap, the
+    /// database read is not).
+    pub credentials: moka::future::Cache<Uuid, Arc<crate::cbc::AccountCredentials>>,
     /// Base URL of the embedded sandbox, when it runs.
     pub sandbox_url: Option<String>,
 }
@@ -46,6 +51,42 @@ impl FromRef<AppState> for Arc<Settings> {
 }
 
 impl AppState {
+    /// The CBC credentials of a cloud account. Fails (404) for unknown or disabled accounts, so
+    /// no upstream call is made for them.
+    pub async fn cbc_credentials(
+        &self,
+        account_id: Uuid,
+    ) -> Result<Arc<crate::cbc::AccountCredentials>, crate::error::AppError> {
+        if let Some(c) = self.credentials.get(&account_id).await {
+            return Ok(c);
+        }
+        let account = self
+            .account(account_id)
+            .await?
+            .filter(|a| a.disabled_at.is_none())
+            .ok_or(crate::error::AppError::NotFound)?;
+        let sk = crate::db::accounts::secret_key(&self.db, &self.keys, account_id)
+            .await?
+            .ok_or(crate::error::AppError::NotFound)?;
+        let creds = Arc::new(crate::cbc::AccountCredentials {
+            account_id,
+            endpoint: account.endpoint.clone(),
+            domain_id: account.domain_id.clone(),
+            auth: crate::cbc::Auth::AkSk {
+                ak: account.ak.clone(),
+                sk,
+            },
+        });
+        self.credentials.insert(account_id, creds.clone()).await;
+        Ok(creds)
+    }
+
+    /// Forgets cached data of a cloud account after staff change it.
+    pub async fn forget_account(&self, id: Uuid) {
+        self.accounts.invalidate(&id).await;
+        self.credentials.invalidate(&id).await;
+    }
+
     /// A cloud account, from the short cache or the database.
     pub async fn account(&self, id: Uuid) -> Result<Option<Arc<CloudAccount>>, sqlx::Error> {
         if let Some(a) = self.accounts.get(&id).await {

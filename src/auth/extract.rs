@@ -12,7 +12,7 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event, Outcome};
-use crate::auth::session::{AUTH_KEY, AuthData, unix_now};
+use crate::auth::session::{get_auth, set_auth, unix_now};
 use crate::db;
 use crate::db::users::User;
 use crate::domain::Role;
@@ -105,7 +105,7 @@ impl OptionalFromRequestParts<AppState> for CurrentUser {
             return Ok(Some(u.clone()));
         }
         let session = session_of(parts, state).await?;
-        let Some(mut auth) = session.get::<AuthData>(AUTH_KEY).await? else {
+        let Some(mut auth) = get_auth(&session).await? else {
             return Ok(None);
         };
         let now = unix_now();
@@ -122,7 +122,7 @@ impl OptionalFromRequestParts<AppState> for CurrentUser {
         };
         if now - auth.last_seen >= (idle / 10).max(1) {
             auth.last_seen = now;
-            session.insert(AUTH_KEY, &auth).await?;
+            set_auth(&session, &auth).await?;
         }
         let current = CurrentUser {
             user,

@@ -6,7 +6,7 @@ use tower_sessions::Session;
 use crate::audit::{self, Actor, Event, Outcome};
 use crate::auth::csrf;
 use crate::auth::password::Verified;
-use crate::auth::session::{AUTH_KEY, AuthData, unix_now};
+use crate::auth::session::{AuthData, set_auth, unix_now};
 use crate::crypto;
 use crate::db;
 use crate::domain::Email;
@@ -127,17 +127,16 @@ pub async fn login(
     tx.commit().await?;
     session.cycle_id().await?;
     let now = unix_now();
-    session
-        .insert(
-            AUTH_KEY,
-            AuthData {
-                user_id: user.id,
-                epoch: user.session_epoch,
-                auth_at: now,
-                last_seen: now,
-            },
-        )
-        .await?;
+    set_auth(
+        session,
+        &AuthData {
+            user_id: user.id,
+            epoch: user.session_epoch,
+            auth_at: now,
+            last_seen: now,
+        },
+    )
+    .await?;
     csrf::rotate(session).await?;
     state.forget_user(user.id).await;
     Ok(LoginOutcome::LoggedIn)

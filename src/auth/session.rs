@@ -70,10 +70,11 @@ impl CachedStore {
     fn expiry_for(&self, record: &Record) -> OffsetDateTime {
         let now = OffsetDateTime::now_utc();
         let idle_end = now + self.idle;
-        let auth: Option<AuthData> = record
+        let auth = record
             .data
             .get(AUTH_KEY)
-            .and_then(|v| serde_json::from_value(v.clone()).ok());
+            .and_then(|v| v.as_str())
+            .and_then(|s| serde_json::from_str::<AuthData>(s).ok());
         match auth {
             Some(a) => {
                 let abs_end =
@@ -122,6 +123,28 @@ impl SessionStore for CachedStore {
         self.cache.invalidate(id).await;
         self.inner.delete(id).await
     }
+}
+
+/// Reads the login data of a session.
+///
+/// Stored as a JSON string: the Postgres store encodes session data as MessagePack, where
+/// `serde_json`'s arbitrary-precision numbers would not round-trip.
+pub async fn get_auth(
+    session: &tower_sessions::Session,
+) -> Result<Option<AuthData>, tower_sessions::session::Error> {
+    let Some(raw) = session.get::<String>(AUTH_KEY).await? else {
+        return Ok(None);
+    };
+    Ok(serde_json::from_str(&raw).ok())
+}
+
+/// Stores the login data of a session (see [`get_auth`]).
+pub async fn set_auth(
+    session: &tower_sessions::Session,
+    auth: &AuthData,
+) -> Result<(), tower_sessions::session::Error> {
+    let raw = serde_json::to_string(auth).map_err(tower_sessions::session::Error::SerdeJson)?;
+    session.insert(AUTH_KEY, raw).await
 }
 
 /// Unix seconds now.

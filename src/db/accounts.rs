@@ -200,6 +200,18 @@ pub async fn rotate_key(db: &PgPool, old: &SecretBox, new: &SecretBox) -> anyhow
     Ok(ids.len())
 }
 
+/// Points every sandbox account at the embedded sandbox's current address.
+pub async fn point_sandbox_accounts_at(
+    db: impl PgExecutor<'_>,
+    endpoint: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE cloud_accounts SET endpoint = $1 WHERE is_sandbox AND endpoint <> $1")
+        .bind(endpoint)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// How many cloud accounts exist (disabled ones included).
 pub async fn count_all(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT count(*) FROM cloud_accounts")

@@ -1,8 +1,11 @@
 //! The HTTP surface: the router, the middleware stack and the pages.
 
 pub mod admin;
+pub mod export;
+pub mod format;
 pub mod headers;
 pub mod page;
+pub mod paging;
 pub mod portal;
 pub mod public;
 pub mod urls;

@@ -76,8 +76,7 @@ pub async fn login_submit(
     let next = safe_next(form.next);
     let (status, error) = match outcome {
         LoginOutcome::LoggedIn => {
-            let user = session
-                .get::<crate::auth::session::AuthData>(crate::auth::session::AUTH_KEY)
+            let user = crate::auth::session::get_auth(&session)
                 .await?
                 .ok_or_else(|| AppError::Internal(anyhow::anyhow!("session lost at login")))?;
             let is_staff = db::users::by_id(&state.db, user.user_id)

@@ -33,3 +33,307 @@ async fn customer_is_refused_admin_pages_and_the_refusal_is_audited() {
     assert_eq!(app.audit_events("authzDenied").await, 1);
     app.stop().await;
 }
+
+fn normalise(html: &str) -> String {
+    // The CSRF token and request id differ per request by design.
+    let token = csrf_in(html).unwrap_or_default();
+    let ids = select_text(html, "footer code");
+    let mut out = html.replace(&token, "TOKEN");
+    for id in ids {
+        out = out.replace(&id, "ID");
+    }
+    out
+}
+
+fn median(mut v: Vec<std::time::Duration>) -> std::time::Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+#[tokio::test]
+async fn unknown_users_and_wrong_passwords_look_and_take_the_same() {
+    let app = spawn_app_with(|s| {
+        s.login_max_failures = 1000;
+        s.login_ip_max = 1000;
+    })
+    .await;
+    app.create_user("known@acme.example", STAFF_PW, Role::Staff, None)
+        .await;
+    let (mut unknown_t, mut wrong_t) = (Vec::new(), Vec::new());
+    let (mut unknown_body, mut wrong_body) = (String::new(), String::new());
+    for _ in 0..9 {
+        let c = app.new_client();
+        let t = std::time::Instant::now();
+        let res = c.login("nobody@acme.example", "some password 1").await;
+        unknown_t.push(t.elapsed());
+        assert_eq!(res.status(), 422);
+        unknown_body =
+            normalise(&res.text().await.expect("body")).replace("nobody@acme.example", "EMAIL");
+
+        let c = app.new_client();
+        let t = std::time::Instant::now();
+        let res = c.login("known@acme.example", "some password 1").await;
+        wrong_t.push(t.elapsed());
+        assert_eq!(res.status(), 422);
+        wrong_body =
+            normalise(&res.text().await.expect("body")).replace("known@acme.example", "EMAIL");
+    }
+    assert_eq!(unknown_body, wrong_body);
+    let (u, w) = (
+        median(unknown_t).as_secs_f64(),
+        median(wrong_t).as_secs_f64(),
+    );
+    let ratio = u / w;
+    assert!(
+        (0.75..1.33).contains(&ratio),
+        "median unknown {u:.4}s vs wrong {w:.4}s"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn ten_failures_lock_the_account_whatever_the_source_address() {
+    let app = spawn_app_with(|s| {
+        s.trust_proxy = true;
+        s.login_ip_max = 1000;
+    })
+    .await;
+    app.create_user("target@acme.example", STAFF_PW, Role::Staff, None)
+        .await;
+    for i in 0..10 {
+        let c = app.new_client();
+        let token = c.csrf_token("/login").await;
+        let mut h = same_origin();
+        h.insert(
+            "x-forwarded-for",
+            format!("198.51.100.{i}").parse().expect("ip"),
+        );
+        let res = c
+            .post_raw(
+                "/login",
+                &[
+                    ("csrf_token", &token),
+                    ("email", "target@acme.example"),
+                    ("password", "wrong password!"),
+                ],
+                h,
+            )
+            .await;
+        assert_eq!(res.status(), 422, "attempt {i}");
+    }
+    let res = app
+        .new_client()
+        .login("target@acme.example", STAFF_PW)
+        .await;
+    assert_eq!(res.status(), 429, "locked even with the right password");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_successful_login_resets_the_failure_count() {
+    let app = spawn_app().await;
+    app.create_user("u@acme.example", STAFF_PW, Role::Staff, None)
+        .await;
+    for _ in 0..2 {
+        for _ in 0..9 {
+            assert_eq!(
+                app.new_client()
+                    .login("u@acme.example", "wrong password!")
+                    .await
+                    .status(),
+                422
+            );
+        }
+        assert_eq!(
+            app.new_client()
+                .login("u@acme.example", STAFF_PW)
+                .await
+                .status(),
+            303
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn one_address_is_throttled_after_its_login_budget() {
+    let app = spawn_app_with(|s| s.login_ip_max = 5).await;
+    for _ in 0..5 {
+        assert_eq!(
+            app.new_client()
+                .login("a@acme.example", "wrong password!")
+                .await
+                .status(),
+            422
+        );
+    }
+    let res = app
+        .new_client()
+        .login("a@acme.example", "wrong password!")
+        .await;
+    assert_eq!(res.status(), 429);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_fresh_install_has_no_default_credentials_and_a_single_use_setup_link() {
+    let app = spawn_app().await;
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&app.db)
+        .await
+        .expect("count");
+    assert_eq!(users, 0);
+    for (e, p) in [
+        ("admin", "admin"),
+        ("admin@example.com", "admin"),
+        ("admin@localhost", "password"),
+    ] {
+        assert_eq!(app.new_client().login(e, p).await.status(), 422);
+    }
+    let link = app.setup_link.clone().expect("setup link printed");
+    let path = link.trim_start_matches(&app.address).to_owned();
+    let token = path.split("token=").nth(1).expect("token").to_owned();
+    assert_eq!(app.client.get(&path).await.status(), 200);
+    // Bad input: form back with messages, nothing created.
+    let res = app
+        .client
+        .post_form(
+            "/setup",
+            &[
+                ("token", &token),
+                ("email", "boss"),
+                ("display_name", "Boss"),
+                ("password", "short7!"),
+                ("password_confirm", "short7!"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.expect("body");
+    assert_eq!(select_text(&html, "#email-error").len(), 1);
+    assert_eq!(
+        select_text(&html, "#password-error"),
+        vec!["Use at least 8 characters."]
+    );
+    let res = app
+        .client
+        .post_form(
+            "/setup",
+            &[
+                ("token", &token),
+                ("email", "boss@acme.example"),
+                ("display_name", "Boss"),
+                ("password", "password"),
+                ("password_confirm", "password"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        select_text(&res.text().await.expect("body"), "#password-error"),
+        vec!["This password is too common; choose another."]
+    );
+    let pw = "a".repeat(60) + "Zq9";
+    let res = app
+        .client
+        .post_form(
+            "/setup",
+            &[
+                ("token", &token),
+                ("email", "boss@acme.example"),
+                ("display_name", "Boss"),
+                ("password", &pw),
+                ("password_confirm", &pw),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let hash: String =
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE email = 'boss@acme.example'")
+            .fetch_one(&app.db)
+            .await
+            .expect("hash");
+    assert!(
+        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{hash}"
+    );
+    assert_eq!(
+        app.new_client().get(&path).await.status(),
+        404,
+        "the link works once"
+    );
+    assert_eq!(
+        app.new_client()
+            .login("boss@acme.example", &pw)
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(app.audit_events("createFirstStaffUser").await, 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn passwords_are_compared_exactly_as_typed() {
+    let app = spawn_app().await;
+    let pw = "  spaces around  ";
+    app.create_user("s@acme.example", pw, Role::Staff, None)
+        .await;
+    assert_eq!(
+        app.new_client()
+            .login("s@acme.example", pw.trim())
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(
+        app.new_client().login("s@acme.example", pw).await.status(),
+        303
+    );
+    let long = "x".repeat(128);
+    app.create_user("l@acme.example", &long, Role::Staff, None)
+        .await;
+    assert_eq!(
+        app.new_client()
+            .login("l@acme.example", &long[..127])
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(
+        app.new_client()
+            .login("l@acme.example", &long)
+            .await
+            .status(),
+        303
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn login_returns_only_to_same_origin_paths() {
+    let app = spawn_app().await;
+    app.create_user("n@acme.example", STAFF_PW, Role::Staff, None)
+        .await;
+    for (next, expect) in [
+        ("/admin/users", "/admin/users"),
+        ("//evil.example/x", "/admin"),
+        ("https://evil.example", "/admin"),
+    ] {
+        let c = app.new_client();
+        let token = c.csrf_token("/login").await;
+        let res = c
+            .post_raw(
+                "/login",
+                &[
+                    ("csrf_token", &token),
+                    ("email", "n@acme.example"),
+                    ("password", STAFF_PW),
+                    ("next", next),
+                ],
+                same_origin(),
+            )
+            .await;
+        assert_eq!(res.headers()["location"], expect, "{next}");
+    }
+    app.stop().await;
+}

@@ -77,7 +77,7 @@ pub fn test_settings(db_name: &str) -> Settings {
     s.database_url_explicit = true;
     s.listen = "127.0.0.1:0".parse().expect("addr");
     s.data_dir = std::env::temp_dir().join(format!("cbc-portal-test-{db_name}"));
-    s.secret_key = Some(SecretString::from(base64_key()));
+    s.secret_key = Some(SecretString::from(key_for(db_name)));
     s.secret_key_file = None;
     s.sandbox = false;
     s.db_max_connections = 5;
@@ -85,9 +85,11 @@ pub fn test_settings(db_name: &str) -> Settings {
     s
 }
 
-fn base64_key() -> String {
+/// The test database's encryption key: replicas of one app must share it.
+fn key_for(db_name: &str) -> String {
     use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(rand::random::<[u8; 32]>())
+    use sha2::Digest as _;
+    base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(db_name.as_bytes()))
 }
 
 /// A running app for one test.
@@ -100,6 +102,7 @@ pub struct TestApp {
     pub client: TestClient,
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    owns_db: bool,
 }
 
 /// Starts an app with default test settings.
@@ -117,6 +120,17 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     conn.execute(format!("CREATE DATABASE \"{db_name}\"").as_str())
         .await
         .expect("create test database");
+    start(db_name, configure).await
+}
+
+/// A second replica of `app`: same database, its own process state (caches).
+pub async fn spawn_replica(app: &TestApp, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let mut replica = start(app.db_name.clone(), configure).await;
+    replica.owns_db = false;
+    replica
+}
+
+async fn start(db_name: String, configure: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = test_settings(&db_name);
     configure(&mut settings);
     let app = Application::build(settings).await.expect("app builds");
@@ -136,6 +150,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         setup_link,
         shutdown: Some(tx),
         handle: Some(handle),
+        owns_db: true,
     }
 }
 
@@ -242,6 +257,9 @@ impl TestApp {
             let _ = tokio::time::timeout(std::time::Duration::from_secs(5), h).await;
         }
         self.db.close().await;
+        if !self.owns_db {
+            return;
+        }
         if let Ok(mut conn) = PgConnection::connect(&admin_database_url()).await {
             let _ = conn
                 .execute(

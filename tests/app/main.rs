@@ -6,3 +6,7 @@ mod admin_accounts;
 mod admin_users;
 mod audit_trail;
 mod auth;
+mod browser;
+mod cbc_client;
+mod security;
+mod sessions;

@@ -258,7 +258,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    state.accounts.invalidate(&id).await;
+    state.forget_account(id).await;
     flash(
         &user.session,
         "success",
@@ -367,7 +367,13 @@ pub async fn update(
         flash(&user.session, "info", "Nothing changed.").await?;
         return Ok(Redirect::to(&urls::admin_account(account.id)).into_response());
     }
-    let sandbox = is_sandbox(&state, &a.endpoint);
+    // The embedded sandbox's address can change between runs; the flag follows the endpoint
+    // only when staff change the endpoint.
+    let sandbox = if a.endpoint == current.endpoint {
+        current.is_sandbox
+    } else {
+        is_sandbox(&state, &a.endpoint)
+    };
     let updated = db::accounts::update(
         &mut *tx,
         &state.keys,
@@ -411,7 +417,7 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
-    state.accounts.invalidate(&account.id).await;
+    state.forget_account(account.id).await;
     flash(
         &user.session,
         "success",
@@ -478,7 +484,7 @@ async fn set_disabled(
     )
     .await?;
     tx.commit().await?;
-    state.accounts.invalidate(&account.id).await;
+    state.forget_account(account.id).await;
     let msg = if disabled {
         format!("Cloud account {} is disabled.", current.name)
     } else {

@@ -1,0 +1,165 @@
+//! Headers, CSRF, safe methods, error pages, escaping (security checklist D, E, F).
+
+use cbc_portal::domain::Role;
+use reqwest::header::{HeaderMap, HeaderValue};
+
+use crate::helpers::*;
+
+fn assert_security_headers(res: &reqwest::Response, what: &str) {
+    let h = res.headers();
+    let csp = h["content-security-policy"].to_str().expect("ascii");
+    for d in [
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+        "script-src 'self'",
+    ] {
+        assert!(csp.contains(d), "{what}: CSP lacks {d}");
+    }
+    assert!(!csp.contains("unsafe-inline"), "{what}: unsafe-inline");
+    let hsts = h["strict-transport-security"].to_str().expect("ascii");
+    assert!(
+        hsts.contains("max-age=31536000") && hsts.contains("includeSubDomains"),
+        "{what}"
+    );
+    assert_eq!(h["x-content-type-options"], "nosniff", "{what}");
+    assert_eq!(
+        h["referrer-policy"], "strict-origin-when-cross-origin",
+        "{what}"
+    );
+    assert!(h.contains_key("x-request-id"), "{what}");
+}
+
+#[tokio::test]
+async fn every_kind_of_response_carries_the_security_headers() {
+    let app = spawn_app().await;
+    for (path, status) in [
+        ("/login", 200),
+        ("/nowhere", 404),
+        ("/static/css/app.css", 200),
+        ("/static/nope.css", 404),
+        ("/healthz", 200),
+        ("/admin", 303),
+    ] {
+        let res = app.client.get(path).await;
+        assert_eq!(res.status(), status, "{path}");
+        assert_security_headers(&res, path);
+    }
+    let res = app.client.get("/login").await;
+    assert_eq!(res.headers()["content-type"], "text/html; charset=utf-8");
+    app.login_staff().await;
+    let res = app.client.get("/admin").await;
+    assert_security_headers(&res, "/admin");
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn error_pages_show_a_request_id_and_no_internals() {
+    let app = spawn_app().await;
+    let res = app.client.get("/nowhere/<script>").await;
+    assert_eq!(res.status(), 404);
+    let id = res.headers()["x-request-id"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let html = res.text().await.expect("body");
+    assert_eq!(select_text(&html, "code.request-id"), vec![id]);
+    assert!(!html.contains("<script>"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_post_without_the_csrf_token_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    app.login_staff().await;
+    let res = app.client.post_raw("/logout", &[], same_origin()).await;
+    assert_eq!(res.status(), 403);
+    let res = app
+        .client
+        .post_raw("/logout", &[("csrf_token", "forged")], same_origin())
+        .await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(
+        app.client.get("/admin").await.status(),
+        200,
+        "still logged in"
+    );
+    assert_eq!(app.audit_events("logout").await, 0);
+    assert!(captured_logs().contains("csrf_rejected"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused_even_with_a_valid_token() {
+    let app = spawn_app().await;
+    app.login_staff().await;
+    let token = app.client.csrf_token("/admin").await;
+    let mut cross = HeaderMap::new();
+    cross.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+    let res = app
+        .client
+        .post_raw("/logout", &[("csrf_token", &token)], cross)
+        .await;
+    assert_eq!(res.status(), 403);
+    let mut foreign = HeaderMap::new();
+    foreign.insert("origin", HeaderValue::from_static("https://evil.example"));
+    let res = app
+        .client
+        .post_raw("/logout", &[("csrf_token", &token)], foreign)
+        .await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(
+        app.client.get("/admin").await.status(),
+        200,
+        "still logged in"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn safe_methods_never_reach_mutating_handlers() {
+    let app = spawn_app().await;
+    app.login_staff().await;
+    let res = app.client.get("/logout").await;
+    assert_eq!(res.status(), 405);
+    assert_eq!(
+        app.client.get("/admin").await.status(),
+        200,
+        "still logged in"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn user_supplied_text_is_escaped_on_every_page() {
+    let app = spawn_app().await;
+    let id = app
+        .create_user("x@acme.example", STAFF_PW, Role::Staff, None)
+        .await;
+    sqlx::query("UPDATE users SET display_name = $2 WHERE id = $1")
+        .bind(id)
+        .bind("<script>alert(1)</script>\"><img src=x onerror=alert(2)>")
+        .execute(&app.db)
+        .await
+        .expect("update");
+    app.client.login("x@acme.example", STAFF_PW).await;
+    let html = app.client.get_html("/admin").await;
+    assert!(!html.contains("<script>alert(1)"));
+    assert!(!html.contains("<img src=x"));
+    assert!(
+        html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+        "escaped text is shown"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn readiness_follows_the_database() {
+    let app = spawn_app().await;
+    assert_eq!(app.client.get("/readyz").await.status(), 200);
+    assert_eq!(app.client.get("/healthz").await.status(), 200);
+    app.stop().await;
+}
