@@ -319,3 +319,75 @@ async fn the_sk_never_appears_in_any_page_or_log() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn test_connection_shows_the_balance_or_the_exact_cbc_error_and_is_audited() {
+    let app = spawn_app_with(|s| {
+        s.sandbox = true;
+        s.sandbox_accounts = vec!["Demo".to_owned()];
+    })
+    .await;
+    let staff = app.login_staff().await;
+    let demo = cbc_portal::db::accounts::by_name(&app.db, "Demo")
+        .await
+        .expect("query")
+        .expect("the sandbox seeded Demo");
+    let path = format!("/admin/accounts/{}", demo.id);
+    let html = app.client.get_html(&path).await;
+    assert!(has(&html, "#account-test button"));
+
+    let res = app.client.post_form(&format!("{path}/test"), &[]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), path);
+    let html = app.client.get_html(&path).await;
+    let ok = select_text(&html, ".flash-success");
+    assert_eq!(ok.len(), 1, "{html}");
+    assert!(
+        ok[0].contains("works") && ok[0].contains("cash"),
+        "{}",
+        ok[0]
+    );
+
+    // A wrong SK: CBC's gateway refuses the signature, and the page says so exactly.
+    let res = app
+        .client
+        .post_form(
+            &path,
+            &[
+                ("name", "Demo"),
+                ("endpoint", &demo.endpoint),
+                ("domain_id", &demo.domain_id),
+                ("ak", &demo.ak),
+                ("sk", "WrongSecretKey00000000000000000000000000"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let res = app.client.post_form(&format!("{path}/test"), &[]).await;
+    assert_eq!(res.status(), 303);
+    let html = app.client.get_html(&path).await;
+    let err = select_text(&html, ".flash-error");
+    assert_eq!(err.len(), 1, "{html}");
+    assert!(err[0].contains("APIG.0301"), "{}", err[0]);
+
+    let rows: Vec<(Option<Uuid>, String, Option<String>, serde_json::Value)> = sqlx::query_as(
+        "SELECT actor_user_id, outcome, error_code, summary FROM audit_events \
+         WHERE event = 'testCloudAccount' ORDER BY id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .expect("rows");
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r.0 == Some(staff)));
+    assert_eq!(
+        (rows[0].1.as_str(), rows[0].2.as_deref()),
+        ("success", None)
+    );
+    assert_eq!(
+        (rows[1].1.as_str(), rows[1].2.as_deref()),
+        ("failure", Some("APIG.0301"))
+    );
+    assert_eq!(rows[1].3["ak"], demo.ak.as_str());
+    assert!(!captured_logs().contains("WrongSecretKey0000"));
+    app.stop().await;
+}

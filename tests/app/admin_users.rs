@@ -580,6 +580,7 @@ pub fn admin_post_routes(user: Uuid, account: Uuid) -> Vec<(&'static str, String
         ("POST", format!("/admin/accounts/{account}")),
         ("POST", format!("/admin/accounts/{account}/disable")),
         ("POST", format!("/admin/accounts/{account}/enable")),
+        ("POST", format!("/admin/accounts/{account}/test")),
     ]
 }
 

@@ -18,11 +18,15 @@ use uuid::Uuid;
 use super::{fmt_utc, parse_id};
 use crate::audit::{self, Event, Outcome};
 use crate::auth::{CurrentUser, Staff};
+use crate::cbc::ops::ShowCustomerAccountBalancesRequest;
+use crate::cbc::ops::account::ShowCustomerAccountBalancesResponse;
+use crate::cbc::{AccountCredentials, Auth, Measured};
 use crate::db;
 use crate::db::accounts::{AccountInput, CloudAccount};
 use crate::domain::{parse_account_name, parse_ak, parse_domain_id, parse_endpoint, parse_sk};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::web::format;
 use crate::web::page::{PageContext, flash};
 use crate::web::public::FieldErrors;
 use crate::web::urls;
@@ -491,5 +495,106 @@ async fn set_disabled(
         format!("Cloud account {} is enabled again.", current.name)
     };
     flash(&user.session, "success", msg).await?;
+    Ok(Redirect::to(&urls::admin_account(account.id)).into_response())
+}
+
+/// Describes the balances of a successful test in one line (`cash USD 1,234.50; credit ...`).
+fn describe_balances(r: &ShowCustomerAccountBalancesResponse) -> String {
+    let kind = |t: Option<i64>| match t {
+        Some(1) => "cash",
+        Some(2) => "credit",
+        Some(5) => "bonus",
+        Some(7) => "deposit",
+        _ => "other",
+    };
+    let parts: Vec<String> = r
+        .account_balances
+        .iter()
+        .filter_map(|b| {
+            let amount = b.major(b.amount)?;
+            let currency = b
+                .currency
+                .as_deref()
+                .or(r.currency.as_deref())
+                .unwrap_or_default();
+            Some(format!(
+                "{} {}",
+                kind(b.account_type),
+                format::money(amount, currency)
+            ))
+        })
+        .collect();
+    if parts.is_empty() {
+        "no balances reported".to_owned()
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// "Test connection": one balance query with the stored credentials, straight to CBC (no
+/// cache), so staff see at once whether the endpoint, AK/SK and account id work.
+///
+/// Operation `ShowCustomerAccountBalances`:
+/// <https://support.huaweicloud.com/eu/api-oce/mac_00001.html>
+pub async fn test_connection(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let account = load(&state, &id).await?;
+    let sk = db::accounts::secret_key(&state.db, &state.keys, account.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let creds = AccountCredentials {
+        account_id: account.id,
+        endpoint: account.endpoint.clone(),
+        domain_id: account.domain_id.clone(),
+        auth: Auth::AkSk {
+            ak: account.ak.clone(),
+            sk,
+        },
+    };
+    // No database connection is held across this call.
+    let result = state
+        .cbc
+        .call(&creds, &ShowCustomerAccountBalancesRequest {})
+        .await;
+    let summary = json!({
+        "name": account.name,
+        "endpoint": account.endpoint,
+        "ak": account.ak,
+        "operation": "ShowCustomerAccountBalances",
+    });
+    let mut event = Event::new(
+        audit::event::ACCOUNT_TESTED,
+        if result.is_ok() {
+            Outcome::Success
+        } else {
+            Outcome::Failure
+        },
+    )
+    .resource("cloudAccount", account.id.to_string())
+    .summary(summary);
+    let (kind, message) = match &result {
+        Ok(balances) => (
+            "success",
+            format!(
+                "Connection to {} works: {}.",
+                account.endpoint,
+                describe_balances(balances)
+            ),
+        ),
+        Err(e) => {
+            event.error_code = Some(e.error_code().to_owned());
+            event.upstream_request_id = e.request_id().map(str::to_owned);
+            let request = e
+                .request_id()
+                .map(|r| format!(" (request {r})"))
+                .unwrap_or_default();
+            ("error", format!("Connection test failed: {e}{request}"))
+        }
+    };
+    audit::record(&state.db, &actor_for(&user, account.id), event).await?;
+    flash(&user.session, kind, message).await?;
     Ok(Redirect::to(&urls::admin_account(account.id)).into_response())
 }

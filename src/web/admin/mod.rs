@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/accounts/{id}", get(accounts::show).post(accounts::update))
         .route("/accounts/{id}/disable", post(accounts::disable))
         .route("/accounts/{id}/enable", post(accounts::enable))
+        .route("/accounts/{id}/test", post(accounts::test_connection))
         .route("/audit", get(audit::list))
         .route("/audit.csv", get(audit::export_csv))
         .route("/audit/{id}", get(audit::show))
