@@ -5,25 +5,24 @@
 //! Staff see every event (`/admin/audit`); managers see their own cloud account's events
 //! (`/audit`, in [`crate::web::portal::audit`]), through the same parsing and partials.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
 
-use super::{AccountOption, Pager, account_options, fmt_utc, parse_page, query_url};
+use super::{AccountOption, Pager, account_options, fmt_utc, offset, pager, parse_page, query_url};
 use crate::audit::{self, Event, Filter, Outcome, StoredEvent};
 use crate::auth::{CurrentUser, Staff};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::web::export::{Cell, csv_response};
 use crate::web::page::PageContext;
 use crate::web::public::FieldErrors;
 use crate::web::urls;
@@ -135,7 +134,7 @@ pub fn parse_query(
     q: TrailQuery,
     now: OffsetDateTime,
     accounts: Option<&[AccountOption]>,
-) -> (TrailForm, Result<(Filter, u32), FieldErrors>) {
+) -> (TrailForm, Result<(Filter, u64), FieldErrors>) {
     let mut form = TrailForm {
         range: trimmed(q.range),
         from: trimmed(q.from),
@@ -320,10 +319,10 @@ pub async fn trail_view(
                 filter.cloud_account_id = fixed_account;
             }
             let (events, total) =
-                audit::search(&state.db, &filter, PER_PAGE, Pager::offset(page, PER_PAGE)).await?;
+                audit::search(&state.db, &filter, PER_PAGE, offset(page, PER_PAGE)).await?;
             view.rows = events.iter().map(|e| event_row(e, names, action)).collect();
             let params = view.form.params();
-            view.pager = Some(Pager::new(action, &params, page, PER_PAGE, total));
+            view.pager = Some(pager(action, &params, page, PER_PAGE, total));
             if accounts.is_some() {
                 view.export_url = Some(query_url(EXPORT_PATH, &params));
             }
@@ -456,14 +455,6 @@ pub async fn show(
     })
 }
 
-/// Prefixes a cell a spreadsheet would run as a formula with `'`.
-pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\0') => Cow::Owned(format!("'{cell}")),
-        _ => Cow::Borrowed(cell),
-    }
-}
-
 const CSV_HEADER: [&str; 15] = [
     "time_utc",
     "event",
@@ -482,68 +473,61 @@ const CSV_HEADER: [&str; 15] = [
     "id",
 ];
 
-/// CSV rows (and the header line first when `header`) for a batch of events.
-fn csv_chunk(events: &[StoredEvent], names: &AccountNames, header: bool) -> csv::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    if header {
-        w.write_record(CSV_HEADER)?;
-    }
+/// One CSV row; every text cell goes through the shared formula neutralising.
+fn csv_row(e: &StoredEvent, names: &AccountNames) -> Vec<Cell> {
     let rfc3339 = &time::format_description::well_known::Rfc3339;
-    for e in events {
-        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-        let cells = [
+    vec![
+        Cell::Text(
             e.occurred_at
                 .to_offset(time::UtcOffset::UTC)
                 .format(rfc3339)
                 .unwrap_or_default(),
-            e.event.clone(),
-            opt(&e.resource_type),
-            opt(&e.resource_id),
-            e.trace_status.clone(),
-            e.outcome.clone(),
-            opt(&e.actor_email),
-            e.actor_user_id.map(|u| u.to_string()).unwrap_or_default(),
-            account_label(names, e.cloud_account_id),
-            opt(&e.source_ip),
-            opt(&e.request_id),
-            opt(&e.error_code),
-            opt(&e.upstream_request_id),
-            e.summary.to_string(),
-            e.id.to_string(),
-        ];
-        w.write_record(cells.iter().map(|c| neutralise(c).into_owned()))?;
-    }
-    w.into_inner().map_err(|e| e.into_error().into())
+        ),
+        Cell::from(e.event.as_str()),
+        Cell::from(e.resource_type.clone()),
+        Cell::from(e.resource_id.clone()),
+        Cell::from(e.trace_status.as_str()),
+        Cell::from(e.outcome.as_str()),
+        Cell::from(e.actor_email.clone()),
+        Cell::Text(e.actor_user_id.map(|u| u.to_string()).unwrap_or_default()),
+        Cell::Text(account_label(names, e.cloud_account_id)),
+        Cell::from(e.source_ip.clone()),
+        Cell::from(e.request_id.clone()),
+        Cell::from(e.error_code.clone()),
+        Cell::from(e.upstream_request_id.clone()),
+        Cell::Text(e.summary.to_string()),
+        Cell::Int(e.id),
+    ]
 }
 
-/// Where the export stream is.
+/// Where the export stream is: keyset paging, one short query per batch, no connection held
+/// while the client reads.
 struct ExportCursor {
     db: sqlx::PgPool,
     filter: Filter,
     names: AccountNames,
     before: Option<(OffsetDateTime, i64)>,
-    header_sent: bool,
     done: bool,
 }
 
-async fn next_chunk(mut c: ExportCursor) -> Option<(std::io::Result<Vec<u8>>, ExportCursor)> {
+async fn next_batch(
+    mut c: ExportCursor,
+) -> Option<(Result<Vec<Vec<Cell>>, AppError>, ExportCursor)> {
     if c.done {
         return None;
     }
-    let header = !c.header_sent;
-    c.header_sent = true;
-    let batch = match audit::search_batch(&c.db, &c.filter, c.before, EXPORT_BATCH).await {
-        Ok(b) => b,
-        Err(e) => {
-            tracing::error!(error = %e, "audit export query failed");
-            c.done = true;
-            return Some((Err(std::io::Error::other("audit export failed")), c));
+    match audit::search_batch(&c.db, &c.filter, c.before, EXPORT_BATCH).await {
+        Ok(batch) => {
+            c.done = (batch.len() as i64) < EXPORT_BATCH;
+            c.before = batch.last().map(|e| (e.occurred_at, e.id));
+            let rows = batch.iter().map(|e| csv_row(e, &c.names)).collect();
+            Some((Ok(rows), c))
         }
-    };
-    c.done = (batch.len() as i64) < EXPORT_BATCH;
-    c.before = batch.last().map(|e| (e.occurred_at, e.id));
-    let chunk = csv_chunk(&batch, &c.names, header).map_err(std::io::Error::other);
-    Some((chunk, c))
+        Err(e) => {
+            c.done = true;
+            Some((Err(e.into()), c))
+        }
+    }
 }
 
 /// `/admin/audit.csv`: the trail with the list's filters, streamed in batches.
@@ -566,27 +550,21 @@ pub async fn export_csv(
         filter,
         names,
         before: None,
-        header_sent: false,
         done: false,
     };
-    let body = Body::from_stream(futures_util::stream::unfold(cursor, next_chunk));
     let stamp = now
         .format(time::macros::format_description!(
             "[year][month][day]T[hour][minute][second]Z"
         ))
         .unwrap_or_default();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"audit-{stamp}.csv\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response())
+    let mut res = csv_response(
+        &format!("audit-{stamp}.csv"),
+        &CSV_HEADER,
+        futures_util::stream::unfold(cursor, next_batch),
+    );
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
 }
 
 async fn record_export(state: &AppState, user: &CurrentUser, form: &TrailForm) -> AppResult<()> {
@@ -657,14 +635,5 @@ mod tests {
     fn operator_wildcards_are_literal() {
         let (_, ok) = parse_query(q(&[("operator", "a_b%")]), now(), None);
         assert_eq!(ok.expect("valid").0.actor.as_deref(), Some("a\\_b\\%"));
-    }
-
-    #[test]
-    fn formulas_are_neutralised() {
-        for bad in ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "\0x"] {
-            assert_eq!(neutralise(bad), format!("'{bad}"));
-        }
-        assert_eq!(neutralise("plain"), "plain");
-        assert_eq!(neutralise(""), "");
     }
 }

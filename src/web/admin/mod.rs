@@ -20,6 +20,7 @@ use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::page::PageContext;
+pub use crate::web::paging::Pager;
 
 /// Routes of the staff area (mounted at `/admin`).
 pub fn router() -> Router<AppState> {
@@ -76,57 +77,33 @@ pub fn parse_id(raw: &str) -> AppResult<Uuid> {
     Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
 }
 
-/// A page number from the query string; anything unusable is page 1.
-pub fn parse_page(raw: Option<&str>) -> u32 {
-    raw.and_then(|p| p.trim().parse::<u32>().ok())
-        .filter(|p| *p >= 1)
-        .unwrap_or(1)
+/// A page number from the query string (shared rule); anything unusable shows page 1.
+pub fn parse_page(raw: Option<&str>) -> u64 {
+    crate::web::paging::parse_page(raw).unwrap_or(1)
 }
 
-/// Previous/next links of a paginated list; the links keep every other query parameter.
-#[derive(Debug, Clone)]
-pub struct Pager {
-    pub page: u32,
-    pub pages: u32,
-    pub total: i64,
-    pub prev: Option<String>,
-    pub next: Option<String>,
+/// Row offset of `page` (1-based) with `per_page` rows a page, as the database takes it.
+pub fn offset(page: u64, per_page: i64) -> i64 {
+    i64::try_from(page.saturating_sub(1))
+        .unwrap_or(i64::MAX)
+        .saturating_mul(per_page)
 }
 
-impl Pager {
-    /// `params` are the list's other query parameters (empty values are left out of links).
-    pub fn new(
-        path: &str,
-        params: &[(&str, String)],
-        page: u32,
-        per_page: i64,
-        total: i64,
-    ) -> Self {
-        let pages = u32::try_from(((total.max(0) + per_page - 1) / per_page).max(1)).unwrap_or(1);
-        let link = |p: u32| {
-            let mut all: Vec<(&str, String)> = params
-                .iter()
-                .filter(|(_, v)| !v.is_empty())
-                .cloned()
-                .collect();
-            if p > 1 {
-                all.push(("page", p.to_string()));
-            }
-            query_url(path, &all)
-        };
-        Self {
-            page,
-            pages,
-            total,
-            prev: (page > 1).then(|| link(page.min(pages + 1) - 1)),
-            next: (page < pages).then(|| link(page + 1)),
-        }
-    }
-
-    /// Row offset of `page` for `per_page` rows a page.
-    pub fn offset(page: u32, per_page: i64) -> i64 {
-        i64::from(page.saturating_sub(1)) * per_page
-    }
+/// A shared [`Pager`] from the database's numbers.
+pub fn pager(
+    path: &str,
+    filters: &[(&str, String)],
+    page: u64,
+    per_page: i64,
+    total: i64,
+) -> Pager {
+    Pager::new(
+        path,
+        page,
+        u64::try_from(per_page).unwrap_or(1),
+        u64::try_from(total).unwrap_or(0),
+        filters,
+    )
 }
 
 /// `path?k=v&...`, url-encoded, without empty values.
@@ -168,17 +145,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pager_links_keep_filters_and_stop_at_the_ends() {
-        let p = Pager::new("/admin/users", &[("q", "a b".to_owned())], 2, 25, 60);
-        assert_eq!(p.pages, 3);
-        assert_eq!(p.prev.as_deref(), Some("/admin/users?q=a+b"));
-        assert_eq!(p.next.as_deref(), Some("/admin/users?q=a+b&page=3"));
-        let last = Pager::new("/admin/users", &[], 3, 25, 60);
-        assert!(last.next.is_none());
-        let empty = Pager::new("/admin/users", &[], 1, 25, 0);
+    fn export_links_drop_empty_filters() {
         assert_eq!(
-            (empty.pages, empty.prev.is_none(), empty.next.is_none()),
-            (1, true, true)
+            query_url(
+                "/admin/audit.csv",
+                &[("q", "a b".to_owned()), ("x", String::new())]
+            ),
+            "/admin/audit.csv?q=a+b"
         );
+        assert_eq!(query_url("/admin/audit.csv", &[]), "/admin/audit.csv");
+        assert_eq!(parse_page(Some("0")), 1);
+        assert_eq!(parse_page(Some("7")), 7);
     }
 }

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{AccountOption, Pager, account_options, fmt_utc, parse_id, parse_page};
+use super::{AccountOption, Pager, account_options, fmt_utc, offset, pager, parse_id, parse_page};
 use crate::audit::{self, Event, Outcome};
 use crate::auth::{CurrentUser, Staff};
 use crate::db;
@@ -90,8 +90,7 @@ pub async fn list(
         .take(200)
         .collect();
     let page = parse_page(query.page.as_deref());
-    let (users, total) =
-        db::users::search(&state.db, &q, PER_PAGE, Pager::offset(page, PER_PAGE)).await?;
+    let (users, total) = db::users::search(&state.db, &q, PER_PAGE, offset(page, PER_PAGE)).await?;
     let accounts = account_names(&state).await?;
     let rows = users
         .into_iter()
@@ -107,7 +106,7 @@ pub async fn list(
         .collect();
     Ok(UserListPage {
         ctx: PageContext::new(&state, &user.session, Some(&user), "users").await?,
-        pager: Pager::new(
+        pager: pager(
             urls::ADMIN_USERS,
             &[("q", q.clone())],
             page,
