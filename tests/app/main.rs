@@ -8,5 +8,6 @@ mod audit_trail;
 mod auth;
 mod browser;
 mod cbc_client;
+mod sandbox_mode;
 mod security;
 mod sessions;
