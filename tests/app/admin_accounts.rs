@@ -322,16 +322,13 @@ async fn the_sk_never_appears_in_any_page_or_log() {
 
 #[tokio::test]
 async fn test_connection_shows_the_balance_or_the_exact_cbc_error_and_is_audited() {
-    let app = spawn_app_with(|s| {
-        s.sandbox = true;
-        s.sandbox_accounts = vec!["Demo".to_owned()];
-    })
-    .await;
+    let app = spawn_sandboxed_app().await;
     let staff = app.login_staff().await;
-    let demo = cbc_portal::db::accounts::by_name(&app.db, "Demo")
+    let demo = cbc_portal::db::accounts::by_id(&app.db, app.account_a())
         .await
         .expect("query")
-        .expect("the sandbox seeded Demo");
+        .expect("the sandbox seeded account");
+    let before = app.sandbox_count("ShowCustomerAccountBalances").await;
     let path = format!("/admin/accounts/{}", demo.id);
     let html = app.client.get_html(&path).await;
     assert!(has(&html, "#account-test button"));
@@ -354,7 +351,7 @@ async fn test_connection_shows_the_balance_or_the_exact_cbc_error_and_is_audited
         .post_form(
             &path,
             &[
-                ("name", "Demo"),
+                ("name", &demo.name),
                 ("endpoint", &demo.endpoint),
                 ("domain_id", &demo.domain_id),
                 ("ak", &demo.ak),
