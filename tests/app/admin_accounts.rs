@@ -344,6 +344,11 @@ async fn test_connection_shows_the_balance_or_the_exact_cbc_error_and_is_audited
         "{}",
         ok[0]
     );
+    assert_eq!(
+        app.sandbox_count("ShowCustomerAccountBalances").await,
+        before + 1,
+        "one fresh upstream call"
+    );
 
     // A wrong SK: CBC's gateway refuses the signature, and the page says so exactly.
     let res = app
