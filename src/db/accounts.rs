@@ -211,3 +211,43 @@ pub async fn point_sandbox_accounts_at(
         .await?;
     Ok(())
 }
+
+/// How many cloud accounts exist (disabled ones included).
+pub async fn count_all(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM cloud_accounts")
+        .fetch_one(db)
+        .await
+}
+
+/// Locks the account's row for the rest of the transaction and returns it.
+pub async fn by_id_for_update(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+) -> sqlx::Result<Option<CloudAccount>> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        account_columns!(),
+        " FROM cloud_accounts WHERE id = $1 FOR UPDATE"
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Marks whether the account is served by the built-in sandbox (follows its endpoint).
+pub async fn set_sandbox(db: impl PgExecutor<'_>, id: Uuid, is_sandbox: bool) -> sqlx::Result<()> {
+    sqlx::query("UPDATE cloud_accounts SET is_sandbox = $2 WHERE id = $1")
+        .bind(id)
+        .bind(is_sandbox)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// How many users belong to the account.
+pub async fn count_users(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM users WHERE cloud_account_id = $1")
+        .bind(id)
+        .fetch_one(db)
+        .await
+}

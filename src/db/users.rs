@@ -261,6 +261,26 @@ pub async fn totp(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Totp
     .await
 }
 
+/// How many users exist (disabled ones included).
+pub async fn count_all(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(db)
+        .await
+}
+
+/// Locks the user's row for the rest of the transaction and returns it, so two staff editing
+/// the same user do not interleave (read, check, write).
+pub async fn by_id_for_update(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<User>> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        user_columns!(),
+        " FROM users WHERE id = $1 FOR UPDATE"
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
 /// Stores a new, not yet confirmed, TOTP secret.
 pub async fn set_pending_totp(
     db: impl PgExecutor<'_>,

@@ -2,6 +2,9 @@
 
 mod helpers;
 
+mod admin_accounts;
+mod admin_users;
+mod audit_trail;
 mod auth;
 mod browser;
 mod cbc_client;

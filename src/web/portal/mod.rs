@@ -1,5 +1,7 @@
 //! Customer pages (viewers and managers): everything under `/` except `/admin`.
 
+pub mod audit;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -16,7 +18,9 @@ use crate::web::urls;
 
 /// Routes of the customer area.
 pub fn router() -> Router<AppState> {
-    Router::new().route(urls::DASHBOARD, get(dashboard))
+    Router::new()
+        .route(urls::DASHBOARD, get(dashboard))
+        .merge(audit::router())
 }
 
 /// `templates/portal/dashboard.html`.
