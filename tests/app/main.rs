@@ -5,6 +5,7 @@ mod helpers;
 mod auth;
 mod browser;
 mod cbc_client;
+mod cbc_sandbox;
 mod sandbox_mode;
 mod security;
 mod sessions;
