@@ -8,6 +8,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use cbc_portal::cbc::ops::orders::DiscountSimpleInfo;
 use cbc_portal::cbc::ops::pricing::{OnDemandProductInfo, PeriodProductInfo};
 use cbc_portal::cbc::ops::*;
 use cbc_portal::cbc::{AccountCredentials, Auth, CacheSettings, CbcError, Client, ClientSettings};
@@ -585,6 +586,16 @@ async fn order_operations_round_trip_and_paying_deducts_the_balance() {
         })
         .collect();
     orders.sort_by_key(|(_, amount)| *amount);
+    let official: HashMap<String, Decimal> = pending
+        .order_infos
+        .iter()
+        .map(|o| {
+            (
+                o.order_id.clone().expect("order_id"),
+                positive(o.official_amount, "order list price"),
+            )
+        })
+        .collect();
 
     // Usable discounts: the first pending order that has any.
     let mut with_discounts = None;
@@ -617,7 +628,11 @@ async fn order_operations_round_trip_and_paying_deducts_the_balance() {
         assert!(ratio > Decimal::ZERO && ratio < Decimal::ONE);
     }
 
-    let (pay_id, pay_amount) = orders[0].clone();
+    let (pay_id, pay_amount) = orders
+        .iter()
+        .find(|(id, _)| *id != discount_order)
+        .expect("a second pending order")
+        .clone();
     let details = ctx
         .once(
             ShowCustomerOrderDetailsRequest::ID,
@@ -676,6 +691,51 @@ async fn order_operations_round_trip_and_paying_deducts_the_balance() {
     let paid = paid.order_info.expect("order_info");
     assert_eq!(paid.status, Some(5), "completed");
     assert!(paid.payment_time.as_deref().is_some_and(|t| !t.is_empty()));
+
+    // Paying with a usable discount: the price drops by exactly the quoted discount.
+    let disc = &d.discounts[0];
+    let quoted = disc.orders[0].order_line_items[0]
+        .discount_amount
+        .expect("discount amount");
+    let listed = orders
+        .iter()
+        .find(|(id, _)| *id == discount_order)
+        .map(|(_, a)| *a)
+        .expect("listed");
+    let expected = (official[&discount_order] - quoted).min(listed);
+    let before = ctx.cash().await;
+    ctx.once(
+        PayOrdersRequest::ID,
+        c.pay_orders(
+            a,
+            &PayOrdersRequest {
+                order_id: discount_order.clone(),
+                use_coupon: "NO".into(),
+                use_discount: "YES".into(),
+                discount_infos: Some(vec![DiscountSimpleInfo {
+                    id: disc.discount_id.clone().expect("discount id"),
+                    type_: disc.discount_type.expect("discount type"),
+                }]),
+                ..Default::default()
+            },
+        ),
+    )
+    .await;
+    assert_eq!(
+        ctx.cash().await,
+        before - expected,
+        "paid the discounted price"
+    );
+    let paid = ctx
+        .fresh(&ShowCustomerOrderDetailsRequest {
+            order_id: discount_order.clone(),
+            ..Default::default()
+        })
+        .await
+        .order_info
+        .expect("order_info");
+    assert_eq!(paid.status, Some(5));
+    assert_eq!(paid.amount_after_discount, Some(expected));
 
     // Cancelling another pending order; it can then no longer be paid.
     let cancel_id = orders
@@ -1780,6 +1840,107 @@ async fn a_dropped_renewal_is_ambiguous_to_the_client_but_applied_upstream() {
     assert!(
         (28..=31).contains(&moved),
         "renewed upstream: moved {moved} days"
+    );
+    ctx.app.stop().await;
+}
+
+#[tokio::test]
+async fn reserved_characters_language_headers_and_tokens_pass_the_sandbox_checks() {
+    let ctx = Ctx::new().await;
+    let (c, a) = (ctx.cbc(), &*ctx.creds);
+
+    // Spaces and parentheses in a query value: signed and matched like the real API.
+    let found = c
+        .list_service_types(
+            a,
+            &ListServiceTypesRequest {
+                service_type_name: Some("Offline service (general".into()),
+                x_language: Some("en_US".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("query with spaces and parentheses");
+    assert!(!found.service_types.is_empty());
+    assert!(found.service_types.iter().all(|s| {
+        s.service_type_name
+            .as_deref()
+            .is_some_and(|n| n.contains("Offline service (general"))
+    }));
+
+    // Every reserved character and non-ASCII text: the signature must still hold.
+    let none = c
+        .list_service_types(
+            a,
+            &ListServiceTypesRequest {
+                service_type_name: Some("a&b=c+d/e~f*g%h?i#j 云".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("query with reserved characters is signed correctly");
+    assert!(none.service_types.is_empty());
+    assert_eq!(none.total_count, Some(0));
+
+    // A path parameter with a slash and a space stays one parameter: CBC's parameter
+    // error, not a routing or signature error.
+    let err = c
+        .show_customer_order_details(
+            a,
+            &ShowCustomerOrderDetailsRequest {
+                order_id: "CS no/such+order".into(),
+                x_language: Some("en_US".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect_err("unknown order");
+    assert_eq!(err.http_status(), Some(400), "{err:?}");
+    assert_eq!(err.error_code(), "CBC.0100", "{err:?}");
+    assert!(!err.outcome_is_ambiguous());
+
+    // A body with non-ASCII text and reserved characters is signed over its exact bytes.
+    let pkgs = c
+        .list_free_resource_infos(
+            a,
+            &ListFreeResourceInfosRequest {
+                product_name: Some("päckage & \"quotes\" 云".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("body with non-ASCII text");
+    assert!(pkgs.free_resource_packages.is_empty());
+
+    // An IAM-style token instead of AK/SK.
+    let Auth::AkSk { ak, sk } = &ctx.creds.auth else {
+        panic!("sandbox accounts use AK/SK");
+    };
+    let token = cbc_portal::sandbox::token_for(&cbc_portal::sandbox::Credential {
+        ak: ak.clone(),
+        sk: sk.clone(),
+        domain_id: ctx.creds.domain_id.clone(),
+    });
+    let with_token = AccountCredentials {
+        account_id: Uuid::new_v4(),
+        endpoint: ctx.creds.endpoint.clone(),
+        domain_id: ctx.creds.domain_id.clone(),
+        auth: Auth::Token(SecretString::from(token)),
+    };
+    let bal = c
+        .call(&with_token, &ShowCustomerAccountBalancesRequest::default())
+        .await
+        .expect("token accepted");
+    let by_key = c
+        .call(a, &ShowCustomerAccountBalancesRequest::default())
+        .await
+        .expect("AK/SK accepted");
+    assert_eq!(bal, by_key, "the token reaches the same account");
+
+    let log = ctx.app.sandbox_log().await;
+    assert!(
+        log.iter().all(|e| e["status"] != 401),
+        "no call was rejected: {log:?}"
     );
     ctx.app.stop().await;
 }
