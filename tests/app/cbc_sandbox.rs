@@ -1564,12 +1564,39 @@ async fn reads_are_retried_after_a_500_and_actions_never_are() {
     assert!(err.user_message().contains("already being processed"));
     assert_eq!(ctx.app.sandbox_count("PayOrders").await, 2);
 
+    // CBC's flow control (another replica used the budget): reads wait and retry, actions
+    // report it as a plain refusal, since nothing happened upstream.
+    ctx.app
+        .sandbox_faults(json!({"operations": {
+            "ListCustomerOrders": {"http_status": 429, "error_code": "CBC.0250", "times": 1},
+            "PayOrders": {"http_status": 429, "error_code": "CBC.0250", "times": 1}}}))
+        .await;
+    ctx.cbc()
+        .list_customer_orders(
+            &ctx.creds,
+            &ListCustomerOrdersRequest {
+                limit: Some(6),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("the throttled read succeeds on its retry");
+    assert_eq!(ctx.app.sandbox_count("ListCustomerOrders").await, 4);
+    let err = ctx
+        .cbc()
+        .pay_orders(&ctx.creds, &pay(&order))
+        .await
+        .expect_err("throttled payment");
+    assert!(matches!(err, CbcError::Throttled { .. }), "{err:?}");
+    assert!(!err.outcome_is_ambiguous());
+    assert_eq!(ctx.app.sandbox_count("PayOrders").await, 3, "never retried");
+
     // With the faults used up, the same payment goes through once.
     ctx.cbc()
         .pay_orders(&ctx.creds, &pay(&order))
         .await
         .expect("payment");
-    assert_eq!(ctx.app.sandbox_count("PayOrders").await, 3);
+    assert_eq!(ctx.app.sandbox_count("PayOrders").await, 4);
     assert_eq!(order_status(&ctx, &order).await, Some(5));
     ctx.app.stop().await;
 }
@@ -1942,5 +1969,54 @@ async fn reserved_characters_language_headers_and_tokens_pass_the_sandbox_checks
         log.iter().all(|e| e["status"] != 401),
         "no call was rejected: {log:?}"
     );
+    ctx.app.stop().await;
+}
+
+#[tokio::test]
+async fn each_account_reads_its_own_world_and_its_own_cache_entries() {
+    let ctx = Ctx::new().await;
+    let b = ctx
+        .app
+        .state
+        .cbc_credentials(ctx.app.account_b())
+        .await
+        .expect("credentials of account B");
+    let ak_b = ctx.app.ak_of(ctx.app.account_b()).await;
+    assert_ne!(ak_b, ctx.ak);
+    let req = ListCustomerOrdersRequest {
+        limit: Some(5),
+        ..Default::default()
+    };
+    let ids = |r: &ListCustomerOrdersResponse| -> Vec<String> {
+        r.order_infos
+            .iter()
+            .map(|o| o.order_id.clone().expect("id"))
+            .collect()
+    };
+    let from_a = ctx.cbc().cached(&ctx.creds, &req).await.expect("A");
+    let from_b = ctx.cbc().cached(&b, &req).await.expect("B");
+    assert_ne!(
+        ids(&from_a),
+        ids(&from_b),
+        "the same request, another account's data"
+    );
+    // Cached per account: repeating both reads sends nothing.
+    let again_a = ctx.cbc().cached(&ctx.creds, &req).await.expect("A again");
+    let again_b = ctx.cbc().cached(&b, &req).await.expect("B again");
+    assert_eq!(ids(&again_a), ids(&from_a));
+    assert_eq!(ids(&again_b), ids(&from_b));
+    let calls = ctx.app.sandbox_calls().await;
+    assert_eq!(ak_count(&calls, &ctx.ak, ListCustomerOrdersRequest::ID), 1);
+    assert_eq!(ak_count(&calls, &ak_b, ListCustomerOrdersRequest::ID), 1);
+    // Invalidating A after an action refetches A only.
+    ctx.cbc().invalidate_account(ctx.app.account_a());
+    ctx.cbc()
+        .cached(&ctx.creds, &req)
+        .await
+        .expect("A refetched");
+    ctx.cbc().cached(&b, &req).await.expect("B still cached");
+    let calls = ctx.app.sandbox_calls().await;
+    assert_eq!(ak_count(&calls, &ctx.ak, ListCustomerOrdersRequest::ID), 2);
+    assert_eq!(ak_count(&calls, &ak_b, ListCustomerOrdersRequest::ID), 1);
     ctx.app.stop().await;
 }
