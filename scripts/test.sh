@@ -49,6 +49,9 @@ fi
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 export CHROMIUM="${CHROMIUM:-$(command -v chromium)}"
 
+# --- Python for the conformance run ---------------------------------------------------------
+if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then apt_install python3-venv; fi
+
 # --- Rust tests (unit + the one integration binary, incl. the browser walkthrough) ------------
 say "cargo test"
 cargo test --locked --all-targets -- --test-threads="${TEST_THREADS:-4}"

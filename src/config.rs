@@ -59,6 +59,9 @@ pub struct Settings {
     /// `PORTAL_SESSION_CACHE_MS` — how long a replica may serve a session from memory before
     /// re-reading it from Postgres; bounds how late a logout elsewhere is seen. Default 2000.
     pub session_cache_ttl: Duration,
+    /// `PORTAL_STAFF_MFA` — staff must give a TOTP code after the password. Default true;
+    /// turning it off is for throwaway demos only.
+    pub staff_mfa: bool,
     /// `PORTAL_TRUST_PROXY` — `true` to take the client IP from `X-Forwarded-For` (only behind
     /// your own proxy). Default false.
     pub trust_proxy: bool,
@@ -169,6 +172,7 @@ impl Settings {
             session_absolute: secs("PORTAL_SESSION_ABSOLUTE_SECS", 43_200)?,
             session_cache_ttl: millis("PORTAL_SESSION_CACHE_MS", 2000)?,
             trust_proxy: flag("PORTAL_TRUST_PROXY", false)?,
+            staff_mfa: flag("PORTAL_STAFF_MFA", true)?,
             max_concurrent_hashes: parse("PORTAL_MAX_CONCURRENT_HASHES", 4)?,
             login_max_failures: parse("PORTAL_LOGIN_MAX_FAILURES", 10)?,
             login_ip_max: parse("PORTAL_LOGIN_IP_MAX", 50)?,

@@ -29,6 +29,9 @@ pub enum AppError {
     LoginRequired { next: Option<String> },
     #[error("forbidden")]
     Forbidden,
+    /// Staff pages need the second factor in this session.
+    #[error("second factor required")]
+    SecondFactorRequired { next: Option<String> },
     #[error("CSRF check failed")]
     CsrfRejected,
     #[error("bad request: {0}")]
@@ -164,6 +167,13 @@ impl IntoResponse for AppError {
                 Redirect::to(&target).into_response()
             }
             AppError::Forbidden => page(StatusCode::FORBIDDEN),
+            AppError::SecondFactorRequired { next } => {
+                let target = match next.filter(|n| crate::web::urls::is_safe_next(n)) {
+                    Some(n) => format!("/mfa?next={}", crate::cbc::signer::encode(&n)),
+                    None => "/mfa".to_owned(),
+                };
+                Redirect::to(&target).into_response()
+            }
             AppError::CsrfRejected => ErrorPage {
                 status: 403,
                 title: "Form expired".to_owned(),

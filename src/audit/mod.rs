@@ -14,6 +14,8 @@ pub mod event {
     pub const LOGIN: &str = "login";
     pub const LOGIN_FAILED: &str = "loginFailed";
     pub const LOGOUT: &str = "logout";
+    pub const MFA_VERIFIED: &str = "verifySecondFactor";
+    pub const MFA_FAILED: &str = "verifySecondFactorFailed";
     pub const SETUP: &str = "createFirstStaffUser";
     pub const PASSWORD_CHANGED: &str = "changePassword";
     pub const SESSIONS_ENDED: &str = "endSessions";

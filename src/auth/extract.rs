@@ -26,6 +26,8 @@ pub struct CurrentUser {
     pub session: Session,
     /// The client's IP as far as the portal can trust it.
     pub ip: Option<String>,
+    /// Whether this session passed the second factor.
+    pub mfa: bool,
 }
 
 impl CurrentUser {
@@ -73,9 +75,18 @@ async fn session_of(parts: &mut Parts, state: &AppState) -> Result<Session, AppE
         .map_err(|_| AppError::Internal(anyhow::anyhow!("session layer missing")))
 }
 
+/// The path and query as the client sent them (nested routers see a shortened URI).
+fn original_path(parts: &Parts) -> Option<String> {
+    let uri = parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map_or(&parts.uri, |o| &o.0);
+    uri.path_and_query().map(|p| p.as_str().to_owned())
+}
+
 fn login_required(parts: &Parts) -> AppError {
     let next = if parts.method == axum::http::Method::GET {
-        parts.uri.path_and_query().map(|p| p.as_str().to_owned())
+        original_path(parts)
     } else {
         None
     };
@@ -128,6 +139,7 @@ impl OptionalFromRequestParts<AppState> for CurrentUser {
             user,
             session,
             ip: client_ip(parts, state.settings.trust_proxy),
+            mfa: auth.mfa,
         };
         parts.extensions.insert(current.clone());
         Ok(Some(current))
@@ -223,11 +235,21 @@ impl FromRequestParts<AppState> for Staff {
     ) -> Result<Self, Self::Rejection> {
         let user =
             <CurrentUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await?;
-        if user.role() == Role::Staff {
-            Ok(Staff(user))
-        } else {
-            Err(deny(state, &user, parts).await)
+        if user.role() != Role::Staff {
+            return Err(deny(state, &user, parts).await);
         }
+        if state.settings.staff_mfa && !user.mfa {
+            // A password alone never opens the staff area: pages send to the second factor,
+            // anything else is refused.
+            return Err(if parts.method == axum::http::Method::GET {
+                AppError::SecondFactorRequired {
+                    next: original_path(parts),
+                }
+            } else {
+                AppError::Forbidden
+            });
+        }
+        Ok(Staff(user))
     }
 }
 

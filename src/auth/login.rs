@@ -134,6 +134,7 @@ pub async fn login(
             epoch: user.session_epoch,
             auth_at: now,
             last_seen: now,
+            mfa: false,
         },
     )
     .await?;

@@ -6,5 +6,6 @@ pub mod extract;
 pub mod login;
 pub mod password;
 pub mod session;
+pub mod totp;
 
 pub use extract::{CurrentUser, Customer, Manager, Staff};

@@ -32,6 +32,9 @@ pub struct AuthData {
     pub auth_at: i64,
     /// Unix seconds of the last request that refreshed the session (idle timeout).
     pub last_seen: i64,
+    /// Whether the second factor was given in this session (required for staff).
+    #[serde(default)]
+    pub mfa: bool,
 }
 
 /// The session store: Postgres with an in-process cache in front.

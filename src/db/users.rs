@@ -239,3 +239,76 @@ pub async fn search(
     .await?;
     Ok((rows, total))
 }
+
+/// A user's second-factor state.
+#[derive(sqlx::FromRow)]
+pub struct Totp {
+    pub totp_nonce: Option<Vec<u8>>,
+    pub totp_ciphertext: Option<Vec<u8>>,
+    pub totp_enabled_at: Option<OffsetDateTime>,
+    pub totp_last_step: i64,
+    pub totp_failures: i32,
+    pub totp_window_start: Option<OffsetDateTime>,
+}
+
+pub async fn totp(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Totp>> {
+    sqlx::query_as(
+        "SELECT totp_nonce, totp_ciphertext, totp_enabled_at, totp_last_step, totp_failures, \
+         totp_window_start FROM users WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Stores a new, not yet confirmed, TOTP secret.
+pub async fn set_pending_totp(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    nonce: &[u8],
+    ciphertext: &[u8],
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE users SET totp_nonce = $2, totp_ciphertext = $3, totp_enabled_at = NULL \
+         WHERE id = $1 AND totp_enabled_at IS NULL",
+    )
+    .bind(id)
+    .bind(nonce)
+    .bind(ciphertext)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Accepts a code's step once: false if that step (or a later one) was already used.
+pub async fn accept_totp_step(db: impl PgExecutor<'_>, id: Uuid, step: i64) -> sqlx::Result<bool> {
+    let res = sqlx::query(
+        "UPDATE users SET totp_last_step = $2, totp_failures = 0, totp_window_start = NULL, \
+         totp_enabled_at = coalesce(totp_enabled_at, now()) WHERE id = $1 AND totp_last_step < $2",
+    )
+    .bind(id)
+    .bind(step)
+    .execute(db)
+    .await?;
+    Ok(res.rows_affected() == 1)
+}
+
+/// Counts a wrong code inside the failure window; returns the failures in the window.
+pub async fn totp_failure(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    window_secs: i64,
+) -> sqlx::Result<i32> {
+    sqlx::query_scalar(
+        "UPDATE users SET \
+           totp_failures = CASE WHEN totp_window_start IS NULL \
+               OR totp_window_start < now() - make_interval(secs => $2) THEN 1 ELSE totp_failures + 1 END, \
+           totp_window_start = CASE WHEN totp_window_start IS NULL \
+               OR totp_window_start < now() - make_interval(secs => $2) THEN now() ELSE totp_window_start END \
+         WHERE id = $1 RETURNING totp_failures",
+    )
+    .bind(id)
+    .bind(window_secs as f64)
+    .fetch_one(db)
+    .await
+}

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod export;
 pub mod format;
 pub mod headers;
+pub mod mfa;
 pub mod page;
 pub mod paging;
 pub mod portal;
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router {
 
     let private = Router::new()
         .route(urls::LOGOUT, post(public::logout))
+        .route("/mfa", get(mfa::form).post(mfa::submit))
         .merge(portal::router())
         .nest(urls::ADMIN, admin::router())
         .route_layer(middleware::from_fn_with_state(state.clone(), require_login));

@@ -82,12 +82,12 @@ pub async fn login_submit(
             let is_staff = db::users::by_id(&state.db, user.user_id)
                 .await?
                 .is_some_and(|u| u.role() == Role::Staff);
-            let target = if !next.is_empty() {
-                next
-            } else if is_staff {
-                urls::ADMIN.to_owned()
-            } else {
-                urls::DASHBOARD.to_owned()
+            let target = match (next.is_empty(), is_staff && state.settings.staff_mfa) {
+                (false, true) => format!("/mfa?next={}", crate::cbc::signer::encode(&next)),
+                (false, false) => next,
+                (true, true) => "/mfa".to_owned(),
+                (true, false) if is_staff => urls::ADMIN.to_owned(),
+                (true, false) => urls::DASHBOARD.to_owned(),
             };
             return Ok(Redirect::to(&target).into_response());
         }

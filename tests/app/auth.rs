@@ -311,7 +311,7 @@ async fn passwords_are_compared_exactly_as_typed() {
 
 #[tokio::test]
 async fn login_returns_only_to_same_origin_paths() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(|s| s.staff_mfa = false).await;
     app.create_user("n@acme.example", STAFF_PW, Role::Staff, None)
         .await;
     for (next, expect) in [
@@ -335,5 +335,76 @@ async fn login_returns_only_to_same_origin_paths() {
             .await;
         assert_eq!(res.headers()["location"], expect, "{next}");
     }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn staff_pages_need_a_single_use_second_factor() {
+    let app = spawn_app().await;
+    let id = app
+        .create_user("mfa@example.com", STAFF_PW, Role::Staff, None)
+        .await;
+    let res = app.client.login("mfa@example.com", STAFF_PW).await;
+    assert_eq!(res.headers()["location"], "/mfa");
+    // Password only: pages redirect to the second factor, state changes are refused.
+    let res = app.client.get("/admin?tab=1").await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/mfa?next=%2Fadmin%3Ftab%3D1");
+    let html = app.client.get_html("/mfa").await;
+    assert_eq!(
+        select_text(&html, ".totp-secret").len(),
+        1,
+        "first use shows the enrolment key"
+    );
+    // A wrong code is refused and counted.
+    let res = app.client.post_form("/mfa", &[("code", "000000")]).await;
+    assert_eq!(res.status(), 422);
+    let code = app.totp_code(id).await;
+    let res = app.client.post_form("/mfa", &[("code", &code)]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(app.client.get("/admin").await.status(), 200);
+    // The same code cannot be used again, in another session.
+    let other = app.new_client();
+    other.login("mfa@example.com", STAFF_PW).await;
+    let html = other.get_html("/mfa").await;
+    assert!(
+        select_text(&html, ".totp-secret").is_empty(),
+        "the key is shown only while enrolling"
+    );
+    assert_eq!(
+        other.post_form("/mfa", &[("code", &code)]).await.status(),
+        422
+    );
+    assert_eq!(other.get("/admin").await.status(), 303);
+    assert_eq!(app.audit_events("verifySecondFactor").await, 1);
+    assert_eq!(app.audit_events("verifySecondFactorFailed").await, 2);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn guessing_second_factor_codes_is_rate_limited() {
+    let app = spawn_app().await;
+    let id = app
+        .create_user("g@example.com", STAFF_PW, Role::Staff, None)
+        .await;
+    app.client.login("g@example.com", STAFF_PW).await;
+    app.client.get("/mfa").await;
+    for _ in 0..5 {
+        assert_eq!(
+            app.client
+                .post_form("/mfa", &[("code", "000000")])
+                .await
+                .status(),
+            422
+        );
+    }
+    let code = app.totp_code(id).await;
+    assert_eq!(
+        app.client
+            .post_form("/mfa", &[("code", &code)])
+            .await
+            .status(),
+        429
+    );
     app.stop().await;
 }

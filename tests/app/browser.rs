@@ -138,10 +138,39 @@ async fn staff_logs_in_and_sees_the_admin_shell_in_a_real_browser() {
         .expect("goto");
     b.screenshot("01-login").await;
     b.login(&app.address, "staff@example.com", STAFF_PW).await;
+    assert_eq!(
+        b.wait_h1("Set up your authenticator").await,
+        "Set up your authenticator"
+    );
+    b.screenshot("02-second-factor").await;
+    let secret = b
+        .client
+        .find(Locator::Css(".totp-secret"))
+        .await
+        .expect("key")
+        .text()
+        .await
+        .expect("text");
+    let code =
+        cbc_portal::auth::totp::current_code(&secrecy::SecretString::from(secret)).expect("code");
+    b.client
+        .find(Locator::Css("#code"))
+        .await
+        .expect("code")
+        .send_keys(&code)
+        .await
+        .expect("type");
+    b.client
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
     assert_eq!(b.wait_h1("Administration").await, "Administration");
     let url = b.client.current_url().await.expect("url");
     assert_eq!(url.path(), "/admin");
-    b.screenshot("02-admin").await;
+    b.screenshot("03-admin").await;
     // Logging out returns to the login page.
     b.client
         .find(Locator::Css(".usermenu button"))

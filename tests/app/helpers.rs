@@ -244,9 +244,53 @@ impl TestApp {
         let id = self
             .create_user("staff@example.com", STAFF_PW, Role::Staff, None)
             .await;
-        let res = self.client.login("staff@example.com", STAFF_PW).await;
-        assert_eq!(res.status(), 303, "staff login");
+        self.login_staff_as(&self.client, id, "staff@example.com", STAFF_PW)
+            .await;
         id
+    }
+
+    /// Logs `client` in as an existing staff user, through the TOTP step when it is on.
+    pub async fn login_staff_as(&self, client: &TestClient, id: Uuid, email: &str, password: &str) {
+        let res = client.login(email, password).await;
+        assert_eq!(res.status(), 303, "staff login");
+        if self.state.settings.staff_mfa {
+            let location = res.headers()["location"]
+                .to_str()
+                .unwrap_or_default()
+                .to_owned();
+            assert!(location.starts_with("/mfa"), "{location}");
+            client.get("/mfa").await; // enrols on first use
+            let code = self.totp_code(id).await;
+            let res = client.post_form("/mfa", &[("code", &code)]).await;
+            assert_eq!(res.status(), 303, "second factor accepted");
+        }
+    }
+
+    /// A valid, unused TOTP code for a staff user (waits for the next step if needed).
+    pub async fn totp_code(&self, id: Uuid) -> String {
+        use cbc_portal::auth::totp;
+        loop {
+            let row = cbc_portal::db::users::totp(&self.db, id)
+                .await
+                .expect("db")
+                .expect("user");
+            let sealed = cbc_portal::crypto::Sealed {
+                nonce: row.totp_nonce.expect("enrolled"),
+                ciphertext: row.totp_ciphertext.expect("enrolled"),
+                key_id: String::new(),
+            };
+            let secret = self
+                .state
+                .keys
+                .open(&sealed, id.as_bytes())
+                .expect("secret");
+            let now = totp::step_of(time::OffsetDateTime::now_utc().unix_timestamp());
+            let step = now.max(row.totp_last_step + 1);
+            if step <= now + 1 {
+                return totp::code_at_step(&secret, step).expect("code");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+        }
     }
 
     /// A customer user of a new account, logged in on `self.client`. Returns (user, account).
@@ -525,7 +569,7 @@ impl TestClient {
     }
 
     async fn token(&self) -> String {
-        for page in ["/login", "/admin", "/"] {
+        for page in ["/login", "/admin", "/", "/mfa"] {
             let html = self.get_html(page).await;
             if let Some(t) = csrf_in(&html) {
                 return t;

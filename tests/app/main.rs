@@ -6,6 +6,7 @@ mod auth;
 mod browser;
 mod cbc_client;
 mod cbc_sandbox;
+mod routes;
 mod sandbox_mode;
 mod security;
 mod sessions;

@@ -145,7 +145,8 @@ async fn user_supplied_text_is_escaped_on_every_page() {
         .execute(&app.db)
         .await
         .expect("update");
-    app.client.login("x@acme.example", STAFF_PW).await;
+    app.login_staff_as(&app.client, id, "x@acme.example", STAFF_PW)
+        .await;
     let html = app.client.get_html("/admin").await;
     assert!(!html.contains("<script>alert(1)"));
     assert!(!html.contains("<img src=x"));

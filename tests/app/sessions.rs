@@ -13,7 +13,15 @@ const COOKIE: &str = "cbc_session";
 #[tokio::test]
 async fn login_rotates_the_session_id_and_the_csrf_token() {
     let app = spawn_app().await;
-    app.create_user("v@acme.example", CUSTOMER_PW, Role::Staff, None)
+    let account = app
+        .create_account(
+            "Acme",
+            "https://bss.myhuaweicloud.eu",
+            "HPUAEXAMPLEAK0000001",
+            "ExampleSecretKey0000000000000000000000SK",
+        )
+        .await;
+    app.create_user("v@acme.example", CUSTOMER_PW, Role::Viewer, Some(account))
         .await;
     let before_token = app.client.csrf_token("/login").await;
     let before = app.client.cookie(COOKIE).expect("anonymous session cookie");
@@ -21,7 +29,7 @@ async fn login_rotates_the_session_id_and_the_csrf_token() {
     assert_eq!(res.status(), 303);
     let after = app.client.cookie(COOKIE).expect("session cookie");
     assert_ne!(before, after, "session id must change at login");
-    let after_token = app.client.csrf_token("/admin").await;
+    let after_token = app.client.csrf_token("/").await;
     assert_ne!(before_token, after_token, "CSRF token must change at login");
 
     let old = app.new_client();
