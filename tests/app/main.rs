@@ -8,6 +8,7 @@ mod audit_trail;
 mod auth;
 mod browser;
 mod cbc_client;
+mod cbc_sandbox;
 mod resilience;
 mod routes;
 mod sandbox_mode;
