@@ -161,9 +161,11 @@ impl FromRequestParts<AppState> for CurrentUser {
 
 /// Records a refused request by a logged-in user and returns 403.
 async fn deny(state: &AppState, user: &CurrentUser, parts: &Parts) -> AppError {
-    tracing::warn!(user_id = %user.id(), path = %parts.uri.path(), "authz_denied");
+    let path = original_path(parts).unwrap_or_default();
+    let path = path.split('?').next().unwrap_or_default();
+    tracing::warn!(user_id = %user.id(), %path, "authz_denied");
     let event = Event::new(audit::event::AUTHZ_DENIED, Outcome::Denied)
-        .summary(serde_json::json!({ "method": parts.method.as_str(), "path": parts.uri.path() }));
+        .summary(serde_json::json!({ "method": parts.method.as_str(), "path": path }));
     if let Err(e) = audit::record(&state.db, &user.actor(), event).await {
         tracing::error!(error = %e, "could not audit a denied request");
     }
