@@ -160,6 +160,7 @@ impl Application {
                 .clone()
                 .continuously_delete_expired(std::time::Duration::from_secs(60)),
         );
+        let reconciler = crate::actions::reconciler::spawn(state.clone());
         let app = web::router(state.clone());
         let served = axum::serve(
             listener,
@@ -169,6 +170,7 @@ impl Application {
         .await
         .context("serving HTTP");
         sweeper.abort();
+        reconciler.abort();
         state.db.close().await;
         if let Some(pg) = private_pg {
             pg.stop();
