@@ -190,7 +190,7 @@ pub enum Submitted {
     /// The batches ran; each attempt is settled or `unknown`.
     Ran(Vec<Attempt>),
     /// The key was used before: this is the first attempt of that submit; nothing was sent.
-    Repeat(Attempt),
+    Repeat(Box<Attempt>),
     /// Another request for this target is in progress; nothing was claimed or sent.
     Busy,
 }
@@ -268,15 +268,17 @@ pub async fn submit(
                     .summary(summary.clone());
                 ev.attempt_id = Some(a.id);
                 audit::record(&mut *tx, &actor, ev).await?;
-                claimed.push((a, job.kind, job.call));
+                claimed.push((*a, job.kind, job.call));
             }
             Inserted::KeyUsed | Inserted::TargetBusy => {
                 tx.rollback().await?;
                 // A concurrent submit with the same key may have won the race on either index.
-                return Ok(match attempts::by_user_key(&state.db, user_id, key).await? {
-                    Some(first) => Submitted::Repeat(first),
-                    None => Submitted::Busy,
-                });
+                return Ok(
+                    match attempts::by_user_key(&state.db, user_id, key).await? {
+                        Some(first) => Submitted::Repeat(Box::new(first)),
+                        None => Submitted::Busy,
+                    },
+                );
             }
         }
     }
@@ -316,7 +318,9 @@ async fn perform(
         Ok::<_, AppError>(match settled {
             Some(a) => a,
             // Settled by the reconciler meanwhile: show what it found.
-            None => attempts::by_id(&st.db, attempt.id).await?.unwrap_or(attempt),
+            None => attempts::by_id(&st.db, attempt.id)
+                .await?
+                .unwrap_or(attempt),
         })
     });
     task.await
@@ -392,7 +396,9 @@ fn settlement_of(state: &AppState, answer: Result<CallOutput, CbcError>) -> Sett
             error_message: Some(e.user_message()),
             result: None,
             upstream_request_id: e.request_id().map(str::to_owned),
-            next_reconcile_at: Some(time::OffsetDateTime::now_utc() + state.settings.reconcile_interval),
+            next_reconcile_at: Some(
+                time::OffsetDateTime::now_utc() + state.settings.reconcile_interval,
+            ),
         },
         Err(e) => Settlement {
             status: status::FAILED,
@@ -462,4 +468,33 @@ pub fn target_of(ids: &[String]) -> String {
     v.sort_unstable();
     v.dedup();
     v.join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batch_keys_are_stable_distinct_and_start_with_the_form_key() {
+        let k = Uuid::new_v4();
+        assert_eq!(batch_key(k, 0), k);
+        assert_eq!(batch_key(k, 1), batch_key(k, 1));
+        assert_ne!(batch_key(k, 1), batch_key(k, 2));
+        assert_ne!(batch_key(k, 1), k);
+        assert_ne!(batch_key(Uuid::new_v4(), 1), batch_key(k, 1));
+    }
+
+    #[test]
+    fn keys_must_be_real_uuids_and_targets_are_canonical() {
+        assert!(parse_key(None).is_err());
+        assert!(parse_key(Some("nope")).is_err());
+        assert!(parse_key(Some(&Uuid::nil().to_string())).is_err());
+        let k = Uuid::new_v4();
+        assert_eq!(parse_key(Some(&format!(" {k} "))), Ok(k));
+        let ids = ["b".to_owned(), "a".to_owned(), "b".to_owned()];
+        assert_eq!(target_of(&ids), "a,b");
+        for k in ActionKind::ALL {
+            assert_eq!(ActionKind::parse(k.as_str()), Some(k));
+        }
+    }
 }

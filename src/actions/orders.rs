@@ -282,8 +282,7 @@ pub async fn check(
         ),
         (ActionKind::CancelOrder, CANCELLED) => Verdict::Applied(found),
         (ActionKind::CancelOrder, PENDING_PAYMENT) => Verdict::NotApplied(
-            "Huawei Cloud shows the order still awaiting payment: it was not cancelled."
-                .to_owned(),
+            "Huawei Cloud shows the order still awaiting payment: it was not cancelled.".to_owned(),
         ),
         (_, other) => Verdict::NotApplied(format!(
             "Huawei Cloud shows the order as \"{}\", so this request did not take effect.",

@@ -37,7 +37,10 @@ const BATCH: i64 = 20;
 /// Starts the background loop; it runs until the process ends.
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let every = state.settings.reconcile_interval.max(Duration::from_millis(50));
+        let every = state
+            .settings
+            .reconcile_interval
+            .max(Duration::from_millis(50));
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -74,7 +77,10 @@ pub async fn run_once(state: &AppState) -> AppResult<usize> {
 }
 
 fn backoff(state: &AppState, tries: i32) -> Duration {
-    let base = state.settings.reconcile_interval.max(Duration::from_millis(50));
+    let base = state
+        .settings
+        .reconcile_interval
+        .max(Duration::from_millis(50));
     let factor = 1u32 << tries.clamp(0, 6);
     (base * factor).min(Duration::from_secs(3600))
 }

@@ -71,7 +71,10 @@ pub async fn all_resources(
             limit: Some(LIST_PAGE),
             ..filter.clone()
         };
-        let ans = state.cbc.list_pay_per_use_customer_resources(creds, &req).await?;
+        let ans = state
+            .cbc
+            .list_pay_per_use_customer_resources(creds, &req)
+            .await?;
         let got = ans.data.len() as i64;
         out.extend(ans.data.iter().cloned());
         let total = ans.total_count.unwrap_or(0);
@@ -154,7 +157,11 @@ pub async fn renew_quote(
             .as_ref()
             .and_then(|o| o.official_website_amount)
             .unwrap_or_default();
-        let priced: Decimal = ans.renew_inquiry_results.iter().filter_map(|r| r.amount).sum();
+        let priced: Decimal = ans
+            .renew_inquiry_results
+            .iter()
+            .filter_map(|r| r.amount)
+            .sum();
         q.official_total += official;
         q.total += best.and_then(|b| b.amount).unwrap_or(priced);
         let failures = ans.failures();
@@ -459,7 +466,9 @@ pub async fn check(
         let req = ListCustomerOrdersRequest {
             order_type: Some("2".to_owned()),
             create_time_begin: Some(cbc_time(since)),
-            create_time_end: Some(cbc_time(OffsetDateTime::now_utc() + time::Duration::minutes(5))),
+            create_time_end: Some(cbc_time(
+                OffsetDateTime::now_utc() + time::Duration::minutes(5),
+            )),
             limit: Some(100),
             offset: Some(0),
             ..Default::default()
@@ -471,9 +480,14 @@ pub async fn check(
             .filter_map(|o| o.order_id.clone())
             .collect();
         if !ids.is_empty() {
-            crate::ownership::record(&state.db, a.cloud_account_id, crate::ownership::kind::ORDER, &ids)
-                .await
-                .ok();
+            crate::ownership::record(
+                &state.db,
+                a.cloud_account_id,
+                crate::ownership::kind::ORDER,
+                &ids,
+            )
+            .await
+            .ok();
             return Ok(Verdict::Applied(json!({ "renewal_orders": ids })));
         }
     }

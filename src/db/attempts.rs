@@ -66,7 +66,7 @@ pub struct NewAttempt<'a> {
 #[derive(Debug)]
 pub enum Inserted {
     /// The row is ours.
-    New(Attempt),
+    New(Box<Attempt>),
     /// The user already used this idempotency key.
     KeyUsed,
     /// Another live attempt exists for the same (account, action, target); the transaction is
@@ -94,7 +94,7 @@ pub async fn insert_claim(
     .fetch_optional(&mut **tx)
     .await;
     match res {
-        Ok(Some(row)) => Ok(Inserted::New(row)),
+        Ok(Some(row)) => Ok(Inserted::New(Box::new(row))),
         Ok(None) => Ok(Inserted::KeyUsed),
         Err(sqlx::Error::Database(e)) if e.constraint() == Some(LIVE_INDEX) => {
             Ok(Inserted::TargetBusy)

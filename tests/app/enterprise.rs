@@ -20,7 +20,10 @@ async fn a_manager_enables_enterprise_projects_once_and_the_page_remembers_who()
     assert_eq!(res.status(), 303);
     let result = location(&res);
     let page = app.client.get_html(&result).await;
-    assert_eq!(attrs(&page, ".action-result", "data-status"), vec!["succeeded"]);
+    assert_eq!(
+        attrs(&page, ".action-result", "data-status"),
+        vec!["succeeded"]
+    );
     let again = app
         .client
         .post_form("/enterprise/enable", &[("idempotency_key", &key)])
@@ -55,7 +58,10 @@ async fn a_failed_business_check_is_shown_and_nothing_is_recorded() {
         .post_form("/enterprise/enable", &[("idempotency_key", &key)])
         .await;
     let page = app.client.get_html(&location(&res)).await;
-    assert_eq!(attrs(&page, ".action-result", "data-status"), vec!["failed"]);
+    assert_eq!(
+        attrs(&page, ".action-result", "data-status"),
+        vec!["failed"]
+    );
     assert!(select_text(&page, ".action-message")[0].contains("enterprise projects"));
     let html = app.client.get_html("/enterprise").await;
     assert!(select_text(&html, "#enterprise-state")[0].contains("Not known"));

@@ -81,7 +81,10 @@ pub async fn settled_status(app: &TestApp, result_url: &str) -> String {
 }
 
 /// Audit outcomes of an event, oldest first: (outcome, error_code, actor_email).
-pub async fn audit_rows(app: &TestApp, event: &str) -> Vec<(String, Option<String>, Option<String>)> {
+pub async fn audit_rows(
+    app: &TestApp,
+    event: &str,
+) -> Vec<(String, Option<String>, Option<String>)> {
     sqlx::query_as(
         "SELECT outcome, error_code, actor_email FROM audit_events WHERE event = $1 ORDER BY id",
     )
@@ -114,7 +117,10 @@ async fn paying_a_pending_order_calls_once_audits_and_a_repeat_shows_the_first_r
     let user = app.login_as(Role::Manager, app.account_a()).await;
     let order = affordable_order(&app.client).await;
     let html = app.client.get_html(&format!("/orders/{order}")).await;
-    assert!(has(&html, "#pay-form"), "a pending order offers the pay form");
+    assert!(
+        has(&html, "#pay-form"),
+        "a pending order offers the pay form"
+    );
     let key = field(&html, "#pay-form", "idempotency_key");
 
     let res = pay(&app.client, &order, &key, "none").await;
@@ -122,7 +128,10 @@ async fn paying_a_pending_order_calls_once_audits_and_a_repeat_shows_the_first_r
     let result = location(&res);
     assert!(result.starts_with("/actions/"), "{result}");
     let page = app.client.get_html(&result).await;
-    assert_eq!(attrs(&page, ".action-result", "data-status"), vec!["succeeded"]);
+    assert_eq!(
+        attrs(&page, ".action-result", "data-status"),
+        vec!["succeeded"]
+    );
     assert_eq!(app.sandbox_count("PayOrders").await, 1);
 
     // The same key again: the first result, no second call.
@@ -206,7 +215,10 @@ async fn paying_beyond_balance_and_credit_fails_with_the_code() {
     let key = field(&html, "#pay-form", "idempotency_key");
     let res = pay(&app.client, &order, &key, "none").await;
     let page = app.client.get_html(&location(&res)).await;
-    assert_eq!(attrs(&page, ".action-result", "data-status"), vec!["failed"]);
+    assert_eq!(
+        attrs(&page, ".action-result", "data-status"),
+        vec!["failed"]
+    );
     assert_eq!(select_text(&page, ".error-code"), vec!["CBC.99005003"]);
     let rows = audit_rows(&app, "payCustomerOrderV3").await;
     assert_eq!(rows.last().map(|r| r.0.as_str()), Some("failure"));
@@ -229,7 +241,10 @@ async fn a_payment_already_in_progress_upstream_is_reported_in_words() {
         .await;
     let res = pay(&app.client, &order, &key, "none").await;
     let page = app.client.get_html(&location(&res)).await;
-    assert_eq!(attrs(&page, ".action-result", "data-status"), vec!["failed"]);
+    assert_eq!(
+        attrs(&page, ".action-result", "data-status"),
+        vec!["failed"]
+    );
     assert!(
         select_text(&page, ".action-message")[0].contains("already being processed"),
         "{page}"
@@ -269,7 +284,11 @@ async fn a_discount_not_offered_is_refused_with_422_and_no_call() {
         .client
         .post_raw(
             &format!("/orders/{order}/pay"),
-            &[("csrf_token", &token), ("idempotency_key", "not-a-key"), ("benefit", "none")],
+            &[
+                ("csrf_token", &token),
+                ("idempotency_key", "not-a-key"),
+                ("benefit", "none"),
+            ],
             same_origin(),
         )
         .await;
@@ -287,7 +306,11 @@ async fn paying_with_an_offered_discount_sends_the_servers_discount_type() {
         let html = app.client.get_html(&format!("/orders/{order}")).await;
         let options = attrs(&html, "#pay-form input[name=benefit]", "value");
         if let Some(d) = options.iter().find(|v| v.starts_with("discount:")) {
-            chosen = Some((order, d.clone(), field(&html, "#pay-form", "idempotency_key")));
+            chosen = Some((
+                order,
+                d.clone(),
+                field(&html, "#pay-form", "idempotency_key"),
+            ));
             break;
         }
     }
@@ -315,7 +338,13 @@ async fn viewers_get_403_and_nothing_is_sent() {
     let order = affordable_order(&app.client).await;
     let html = app.client.get_html(&format!("/orders/{order}")).await;
     assert!(!has(&html, "#pay-form"), "viewers see no pay form");
-    let res = pay(&app.client, &order, &uuid::Uuid::new_v4().to_string(), "none").await;
+    let res = pay(
+        &app.client,
+        &order,
+        &uuid::Uuid::new_v4().to_string(),
+        "none",
+    )
+    .await;
     assert_eq!(res.status(), 403);
     assert_eq!(app.sandbox_count("PayOrders").await, 0);
     let denied: i64 = sqlx::query_scalar(
@@ -359,15 +388,35 @@ async fn another_accounts_order_is_404_and_never_named_upstream() {
     let app = spawn_sandboxed_app().await;
     // B's manager finds one of B's pending orders.
     let b_client = app.new_client();
-    app.create_user("b-manager@example.com", CUSTOMER_PW, Role::Manager, Some(app.account_b()))
-        .await;
-    assert_eq!(b_client.login("b-manager@example.com", CUSTOMER_PW).await.status(), 303);
+    app.create_user(
+        "b-manager@example.com",
+        CUSTOMER_PW,
+        Role::Manager,
+        Some(app.account_b()),
+    )
+    .await;
+    assert_eq!(
+        b_client
+            .login("b-manager@example.com", CUSTOMER_PW)
+            .await
+            .status(),
+        303
+    );
     let b_order = affordable_order(&b_client).await;
 
     app.login_as(Role::Manager, app.account_a()).await;
     app.sandbox_reset().await;
-    assert_eq!(app.client.get(&format!("/orders/{b_order}")).await.status(), 404);
-    let res = pay(&app.client, &b_order, &uuid::Uuid::new_v4().to_string(), "none").await;
+    assert_eq!(
+        app.client.get(&format!("/orders/{b_order}")).await.status(),
+        404
+    );
+    let res = pay(
+        &app.client,
+        &b_order,
+        &uuid::Uuid::new_v4().to_string(),
+        "none",
+    )
+    .await;
     assert_eq!(res.status(), 404);
     let res = app
         .client
@@ -382,10 +431,20 @@ async fn another_accounts_order_is_404_and_never_named_upstream() {
     let b_ak = app.ak_of(app.account_b()).await;
     let calls = app.sandbox_calls().await;
     assert!(calls["by_ak"].get(&b_ak).is_none(), "{calls}");
-    for op in ["PayOrders", "CancelCustomerOrder", "ShowCustomerOrderDetails", "ListOrderDiscounts"] {
+    for op in [
+        "PayOrders",
+        "CancelCustomerOrder",
+        "ShowCustomerOrderDetails",
+        "ListOrderDiscounts",
+    ] {
         assert_eq!(app.sandbox_count(op).await, 0, "{op}: {calls}");
     }
-    assert!(app.sandbox_log().await.iter().all(|e| e["ak"] == a_ak.as_str()));
+    assert!(
+        app.sandbox_log()
+            .await
+            .iter()
+            .all(|e| e["ak"] == a_ak.as_str())
+    );
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM action_attempts")
         .fetch_one(&app.db)
         .await
@@ -403,10 +462,16 @@ async fn cancelling_works_once_and_a_paid_order_cannot_be_cancelled() {
     let key = field(&html, "#cancel-form", "idempotency_key");
     let res = app
         .client
-        .post_form(&format!("/orders/{order}/cancel"), &[("idempotency_key", &key)])
+        .post_form(
+            &format!("/orders/{order}/cancel"),
+            &[("idempotency_key", &key)],
+        )
         .await;
     let page = app.client.get_html(&location(&res)).await;
-    assert_eq!(attrs(&page, ".action-result", "data-status"), vec!["succeeded"]);
+    assert_eq!(
+        attrs(&page, ".action-result", "data-status"),
+        vec!["succeeded"]
+    );
     assert_eq!(app.sandbox_count("CancelCustomerOrder").await, 1);
     let rows = audit_rows(&app, "cancelCustomerOrder").await;
     assert_eq!(
@@ -424,7 +489,10 @@ async fn cancelling_works_once_and_a_paid_order_cannot_be_cancelled() {
     assert_eq!(res.status(), 303);
     assert_eq!(location(&res), format!("/orders/{order}"));
     let detail = app.client.get_html(&format!("/orders/{order}")).await;
-    assert!(select_text(&detail, ".flash-error")[0].contains("no longer"), "{detail}");
+    assert!(
+        select_text(&detail, ".flash-error")[0].contains("no longer"),
+        "{detail}"
+    );
     assert_eq!(app.sandbox_count("CancelCustomerOrder").await, 1);
     app.stop().await;
 }
@@ -441,10 +509,16 @@ async fn an_order_state_change_upstream_fails_the_cancel_with_its_code() {
         .await;
     let res = app
         .client
-        .post_form(&format!("/orders/{order}/cancel"), &[("idempotency_key", &key)])
+        .post_form(
+            &format!("/orders/{order}/cancel"),
+            &[("idempotency_key", &key)],
+        )
         .await;
     let page = app.client.get_html(&location(&res)).await;
-    assert_eq!(attrs(&page, ".action-result", "data-status"), vec!["failed"]);
+    assert_eq!(
+        attrs(&page, ".action-result", "data-status"),
+        vec!["failed"]
+    );
     assert_eq!(select_text(&page, ".error-code"), vec!["CBC.99005010"]);
     assert!(select_text(&page, ".action-message")[0].contains("can no longer be cancelled"));
     app.stop().await;
@@ -474,7 +548,10 @@ async fn a_dropped_payment_is_unknown_then_reconciled_as_paid() {
         .collect();
     assert_eq!(outcomes, vec!["pending", "unknown", "success"]);
     let page = app.client.get_html(&result).await;
-    assert_eq!(attrs(&page, ".action-result", "data-status"), vec!["succeeded"]);
+    assert_eq!(
+        attrs(&page, ".action-result", "data-status"),
+        vec!["succeeded"]
+    );
     app.stop().await;
 }
 
@@ -494,12 +571,25 @@ async fn a_stalled_payment_shows_being_confirmed_and_blocks_a_second_key() {
         .await;
     let res = pay(&app.client, &order, &key, "none").await;
     let page = app.client.get_html(&location(&res)).await;
-    assert_eq!(attrs(&page, ".action-result", "data-status"), vec!["unknown"]);
+    assert_eq!(
+        attrs(&page, ".action-result", "data-status"),
+        vec!["unknown"]
+    );
     assert!(select_text(&page, ".action-unknown")[0].contains("do not repeat this action"));
-    let res = pay(&app.client, &order, &uuid::Uuid::new_v4().to_string(), "none").await;
+    let res = pay(
+        &app.client,
+        &order,
+        &uuid::Uuid::new_v4().to_string(),
+        "none",
+    )
+    .await;
     // The order is no longer pending (the stalled call was applied) or the live attempt
     // blocks: either way no second payment call.
-    assert!(res.status() == 409 || res.status() == 303, "{}", res.status());
+    assert!(
+        res.status() == 409 || res.status() == 303,
+        "{}",
+        res.status()
+    );
     assert_eq!(app.sandbox_count("PayOrders").await, 1);
     app.stop().await;
 }
@@ -511,7 +601,10 @@ async fn the_list_filters_validates_ranges_and_exports() {
     let html = app.client.get_html("/orders?status=6").await;
     let statuses = select_text(&html, "tr[data-order-id] .status-pill");
     assert!(!statuses.is_empty());
-    assert!(statuses.iter().all(|s| s == "Pending payment"), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| s == "Pending payment"),
+        "{statuses:?}"
+    );
 
     let res = app
         .client

@@ -12,7 +12,13 @@ use crate::orders::affordable_order;
 
 /// Inserts an attempt as a crashed process would have left it: claimed, audited as pending,
 /// created an hour ago, never called.
-async fn abandoned(app: &TestApp, user: Uuid, action: &str, target: &str, request: serde_json::Value) -> Uuid {
+async fn abandoned(
+    app: &TestApp,
+    user: Uuid,
+    action: &str,
+    target: &str,
+    request: serde_json::Value,
+) -> Uuid {
     let id = Uuid::new_v4();
     sqlx::query(
         "INSERT INTO action_attempts (id, user_id, cloud_account_id, idempotency_key, action, \
@@ -63,7 +69,11 @@ async fn a_freshly_started_replica_settles_attempts_a_crash_left_in_progress() {
     let order = affordable_order(&app.client).await;
     let pay = abandoned(&app, user, "pay_order", &order, json!({"order_id": order})).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(status_of(&app, pay).await.0, "in_progress", "nobody touched it yet");
+    assert_eq!(
+        status_of(&app, pay).await.0,
+        "in_progress",
+        "nobody touched it yet"
+    );
 
     let replica = spawn_replica(&app, |s| {
         s.reconcile_interval = Duration::from_millis(200);
@@ -103,7 +113,14 @@ async fn two_replicas_settle_each_abandoned_attempt_exactly_once() {
     let mut attempts = Vec::new();
     for id in ids.iter().take(6) {
         attempts.push(
-            abandoned(&app, user, "autorenew_off", id, json!({"resource_ids": [id]})).await,
+            abandoned(
+                &app,
+                user,
+                "autorenew_off",
+                id,
+                json!({"resource_ids": [id]}),
+            )
+            .await,
         );
     }
     let r1 = spawn_replica(&app, |s| s.reconcile_interval = Duration::from_millis(100)).await;

@@ -260,11 +260,7 @@ pub async fn after_submit(
 }
 
 /// Redirects to the earlier result when the key was used already.
-pub async fn repeat_of(
-    state: &AppState,
-    who: &Customer,
-    key: Uuid,
-) -> AppResult<Option<Response>> {
+pub async fn repeat_of(state: &AppState, who: &Customer, key: Uuid) -> AppResult<Option<Response>> {
     Ok(actions::existing(state, who.user.id(), key)
         .await?
         .map(|a| Redirect::to(&actions::result_url(&a)).into_response()))

@@ -33,7 +33,11 @@ pub struct EnterprisePage {
     pub errors: FieldErrors,
 }
 
-async fn render(state: &AppState, who: &Customer, errors: FieldErrors) -> AppResult<EnterprisePage> {
+async fn render(
+    state: &AppState,
+    who: &Customer,
+    errors: FieldErrors,
+) -> AppResult<EnterprisePage> {
     let tz = tz_of(who);
     let known = attempts::enterprise_auth(&state.db, who.cloud_account_id).await?;
     let live = attempts::live_for_target(
@@ -60,7 +64,9 @@ async fn render(state: &AppState, who: &Customer, errors: FieldErrors) -> AppRes
 
 /// `GET /enterprise`.
 pub async fn page(State(state): State<AppState>, who: Customer) -> AppResult<Response> {
-    Ok(render(&state, &who, FieldErrors::default()).await?.into_response())
+    Ok(render(&state, &who, FieldErrors::default())
+        .await?
+        .into_response())
 }
 
 /// `POST /enterprise/enable`.

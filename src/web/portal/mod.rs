@@ -32,7 +32,10 @@ pub fn router() -> Router<AppState> {
         .route("/renewals/export.csv", get(renewals::export))
         .route("/renewals/renew/preview", post(renewals::renew_preview))
         .route("/renewals/renew", post(renewals::renew))
-        .route("/renewals/unsubscribe/review", post(renewals::unsubscribe_review))
+        .route(
+            "/renewals/unsubscribe/review",
+            post(renewals::unsubscribe_review),
+        )
         .route("/renewals/unsubscribe", post(renewals::unsubscribe))
         .route("/renewals/autorenew", post(renewals::autorenew))
         .route("/renewals/to-on-demand", post(renewals::to_on_demand))

@@ -163,12 +163,16 @@ fn parse_filter(q: &OrderQuery, tz: UtcOffset) -> Result<Filter, FieldErrors> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
     }) {
-        errors.add("service_type", "Use a service type code like hws.service.type.ec2.");
+        errors.add(
+            "service_type",
+            "Use a service type code like hws.service.type.ec2.",
+        );
     }
     let order_id = blank(&q.order_id).map(str::to_owned);
-    if order_id.as_ref().is_some_and(|s| {
-        s.len() > 64 || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-    }) {
+    if order_id
+        .as_ref()
+        .is_some_and(|s| s.len() > 64 || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    {
         errors.add("order_id", "Order ids are letters, digits and dashes.");
     }
     let (cb, ce) = range(
@@ -362,7 +366,11 @@ pub async fn list(
         .list_customer_orders(&creds, &filter.req)
         .await
         .map_err(|e| AppError::upstream_read("Loading your orders", e))?;
-    let ids: Vec<String> = ans.order_infos.iter().filter_map(|o| o.order_id.clone()).collect();
+    let ids: Vec<String> = ans
+        .order_infos
+        .iter()
+        .filter_map(|o| o.order_id.clone())
+        .collect();
     ownership::record(&state.db, who.cloud_account_id, kind::ORDER, &ids).await?;
     let pairs = q.pairs();
     let pager = Pager::new(
@@ -418,10 +426,12 @@ pub async fn export(
                     None,
                 )),
                 Ok(ans) => {
-                    let ids: Vec<String> =
-                        ans.order_infos.iter().filter_map(|o| o.order_id.clone()).collect();
-                    if let Err(e) = ownership::record(&state.db, account, kind::ORDER, &ids).await
-                    {
+                    let ids: Vec<String> = ans
+                        .order_infos
+                        .iter()
+                        .filter_map(|o| o.order_id.clone())
+                        .collect();
+                    if let Err(e) = ownership::record(&state.db, account, kind::ORDER, &ids).await {
                         return Some((Err(e), None));
                     }
                     let got = ans.order_infos.len() as i64;
@@ -459,7 +469,11 @@ fn csv_row(o: &CustomerOrder, tz: UtcOffset) -> Vec<Cell> {
             tz,
         )),
         Cell::from(type_name(o.order_type.unwrap_or_default())),
-        Cell::from(o.service_type_name.clone().or_else(|| o.service_type_code.clone())),
+        Cell::from(
+            o.service_type_name
+                .clone()
+                .or_else(|| o.service_type_code.clone()),
+        ),
         Cell::from(status_name(o.status.unwrap_or_default())),
         Cell::from(o.currency.clone()),
         Cell::Money(amount(o, o.official_amount)),
@@ -686,7 +700,8 @@ async fn detail_page(
         })
         .collect();
     let mut refunds = Vec::new();
-    let is_refund_order = ot == 4 || (ot == 3 && info.official_amount.is_some_and(|a| a < Decimal::ZERO));
+    let is_refund_order =
+        ot == 4 || (ot == 3 && info.official_amount.is_some_and(|a| a < Decimal::ZERO));
     if is_refund_order {
         match state
             .cbc
@@ -722,10 +737,7 @@ async fn detail_page(
                             .or_else(|| i.resource_type_code.clone())
                             .unwrap_or_default(),
                         region: i.region_code.clone().unwrap_or_default(),
-                        amount: format::money(
-                            units(i.amount, i.measure_id),
-                            &cur,
-                        ),
+                        amount: format::money(units(i.amount, i.measure_id), &cur),
                         base_order_id: i.base_order_id.clone().unwrap_or_default(),
                     })
                     .collect();
@@ -807,7 +819,11 @@ async fn detail_page(
         benefits,
         pay_key: actions::new_key(),
         cancel_key: actions::new_key(),
-        chosen: if chosen.is_empty() { "none".to_owned() } else { chosen },
+        chosen: if chosen.is_empty() {
+            "none".to_owned()
+        } else {
+            chosen
+        },
         errors,
         live,
     })
@@ -821,9 +837,11 @@ pub async fn detail(
 ) -> AppResult<Response> {
     let creds = state.cbc_credentials(who.cloud_account_id).await?;
     ensure_order(&state, &who, &creds, &id).await?;
-    Ok(detail_page(&state, &who, &id, String::new(), FieldErrors::default())
-        .await?
-        .into_response())
+    Ok(
+        detail_page(&state, &who, &id, String::new(), FieldErrors::default())
+            .await?
+            .into_response(),
+    )
 }
 
 async fn invalid(

@@ -17,9 +17,7 @@ use serde_json::json;
 use time::{Date, OffsetDateTime, UtcOffset};
 
 use super::actions::{Fields, after_submit, repeat_of, tz_of};
-use crate::actions::resources::{
-    self as res, POLICY_AUTO_RENEW, cbc_time,
-};
+use crate::actions::resources::{self as res, POLICY_AUTO_RENEW, cbc_time};
 use crate::actions::{self, ActionKind, parse_key, target_of};
 use crate::auth::extract::{Customer, Manager};
 use crate::cbc::AccountCredentials;
@@ -146,8 +144,7 @@ fn parse_filter(q: &ResourceQuery, tz: UtcOffset) -> Result<Filter, FieldErrors>
         begin = f.map(|d| cbc_time(d.midnight().assume_offset(tz)));
         end = t.map(|d| {
             cbc_time(
-                d.midnight().assume_offset(tz) + time::Duration::days(1)
-                    - time::Duration::SECOND,
+                d.midnight().assume_offset(tz) + time::Duration::days(1) - time::Duration::SECOND,
             )
         });
     }
@@ -168,7 +165,10 @@ fn parse_filter(q: &ResourceQuery, tz: UtcOffset) -> Result<Filter, FieldErrors>
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
     }) {
-        errors.add("service_type", "Use a service type code like hws.service.type.ec2.");
+        errors.add(
+            "service_type",
+            "Use a service type code like hws.service.type.ec2.",
+        );
     }
     let autorenew = match blank(&q.autorenew) {
         None => None,
@@ -231,7 +231,8 @@ fn parse_filter(q: &ResourceQuery, tz: UtcOffset) -> Result<Filter, FieldErrors>
 
 fn is_main(r: &CustomerResource) -> bool {
     r.is_main_resource == Some(1)
-        || (r.is_main_resource.is_none() && r.parent_resource_id.as_deref().unwrap_or("").is_empty())
+        || (r.is_main_resource.is_none()
+            && r.parent_resource_id.as_deref().unwrap_or("").is_empty())
 }
 
 /// One resource row.
@@ -317,8 +318,16 @@ fn keep(f: &Filter, main: &CustomerResource, kids: &[&CustomerResource]) -> bool
     if let Some(t) = &f.text {
         let t = t.to_lowercase();
         let hit = |r: &CustomerResource| {
-            r.resource_id.as_deref().unwrap_or("").to_lowercase().contains(&t)
-                || r.resource_name.as_deref().unwrap_or("").to_lowercase().contains(&t)
+            r.resource_id
+                .as_deref()
+                .unwrap_or("")
+                .to_lowercase()
+                .contains(&t)
+                || r.resource_name
+                    .as_deref()
+                    .unwrap_or("")
+                    .to_lowercase()
+                    .contains(&t)
         };
         if !hit(main) && !kids.iter().any(|k| hit(k)) {
             return false;
@@ -499,8 +508,16 @@ pub async fn export(
                 Cell::from(r.resource_name.clone()),
                 Cell::from(if is_main(r) { "main" } else { "attached" }),
                 Cell::from(r.parent_resource_id.clone()),
-                Cell::from(r.service_type_name.clone().or_else(|| r.service_type_code.clone())),
-                Cell::from(r.resource_type_name.clone().or_else(|| r.resource_type_code.clone())),
+                Cell::from(
+                    r.service_type_name
+                        .clone()
+                        .or_else(|| r.service_type_code.clone()),
+                ),
+                Cell::from(
+                    r.resource_type_name
+                        .clone()
+                        .or_else(|| r.resource_type_code.clone()),
+                ),
                 Cell::from(r.region_code.clone()),
                 Cell::from(status_name(r.status.unwrap_or_default())),
                 Cell::Text(format::cbc_time(r.expire_time.as_deref(), tz)),
@@ -545,7 +562,10 @@ fn selected(form: &Fields) -> Result<Vec<String>, FieldErrors> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c))
     }) {
-        return Err(one_error("resource_id", "A selected resource id is not valid."));
+        return Err(one_error(
+            "resource_id",
+            "A selected resource id is not valid.",
+        ));
     }
     Ok(ids)
 }
@@ -574,13 +594,19 @@ async fn owned_mains(
     ids: &[String],
 ) -> AppResult<Result<Vec<CustomerResource>, FieldErrors>> {
     for id in ids {
-        ownership::ensure_owned(&state.db, who.cloud_account_id, kind::RESOURCE, id, || async {
-            Ok(account_resources(state, creds)
-                .await?
-                .iter()
-                .filter_map(|r| r.resource_id.clone())
-                .collect())
-        })
+        ownership::ensure_owned(
+            &state.db,
+            who.cloud_account_id,
+            kind::RESOURCE,
+            id,
+            || async {
+                Ok(account_resources(state, creds)
+                    .await?
+                    .iter()
+                    .filter_map(|r| r.resource_id.clone())
+                    .collect())
+            },
+        )
         .await?;
     }
     let all = account_resources(state, creds).await?;
@@ -593,7 +619,9 @@ async fn owned_mains(
                     "resource_id",
                     format!(
                         "{id} is attached to {}; select its primary resource instead.",
-                        r.parent_resource_id.as_deref().unwrap_or("another resource")
+                        r.parent_resource_id
+                            .as_deref()
+                            .unwrap_or("another resource")
                     ),
                 )));
             }
@@ -755,11 +783,21 @@ pub async fn renew(
         None | Some("") => false,
         Some("yes") => true,
         Some(_) => {
-            return rejected(&state, &who, one_error("auto_pay", "Tick the box or leave it.")).await;
+            return rejected(
+                &state,
+                &who,
+                one_error("auto_pay", "Tick the box or leave it."),
+            )
+            .await;
         }
     };
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    let previews: Vec<StoredPreview> = who.user.session.get(PREVIEWS_KEY).await?.unwrap_or_default();
+    let previews: Vec<StoredPreview> = who
+        .user
+        .session
+        .get(PREVIEWS_KEY)
+        .await?
+        .unwrap_or_default();
     let Some(p) = previews
         .into_iter()
         .find(|p| p.key == key.to_string() && now - p.at < PREVIEW_TTL_SECS)
@@ -848,7 +886,10 @@ async fn unsubscribe_page(
     let all = account_resources(state, creds).await?;
     // Estimated refund: the unused part of the month price (Huawei decides the final amount).
     let quote = res::renew_quote(state, creds, &ids, 2, 1).await.ok();
-    let cur = quote.as_ref().map(|q| q.currency.clone()).unwrap_or_default();
+    let cur = quote
+        .as_ref()
+        .map(|q| q.currency.clone())
+        .unwrap_or_default();
     let mut total = Decimal::ZERO;
     let rows = mains
         .iter()
@@ -864,9 +905,7 @@ async fn unsubscribe_page(
                 .as_ref()
                 .and_then(|q| q.lines.iter().find(|l| l.resource_id == id))
                 .and_then(|l| l.amount);
-            let refund = month.map(|p| {
-                (p * Decimal::from(left) / Decimal::from(30)).round_dp(2)
-            });
+            let refund = month.map(|p| (p * Decimal::from(left) / Decimal::from(30)).round_dp(2));
             total += refund.unwrap_or_default();
             UnsubscribeRow {
                 name: m.resource_name.clone().unwrap_or_default(),
@@ -914,11 +953,16 @@ pub async fn unsubscribe_review(
         Ok(m) => m,
         Err(e) => return rejected(&state, &who, e).await,
     };
-    Ok(
-        unsubscribe_page(&state, &who, &creds, &mains, String::new(), FieldErrors::default())
-            .await?
-            .into_response(),
+    Ok(unsubscribe_page(
+        &state,
+        &who,
+        &creds,
+        &mains,
+        String::new(),
+        FieldErrors::default(),
     )
+    .await?
+    .into_response())
 }
 
 /// `POST /renewals/unsubscribe`: needs the "I understand" box.
@@ -1008,9 +1052,15 @@ pub async fn autorenew(
     }
     let (kind, jobs) = if on {
         let summary = json!({ "period_type": period });
-        (ActionKind::AutoRenewOn, res::autorenew_on_jobs(&ids, period, &summary))
+        (
+            ActionKind::AutoRenewOn,
+            res::autorenew_on_jobs(&ids, period, &summary),
+        )
     } else {
-        (ActionKind::AutoRenewOff, res::autorenew_off_jobs(&ids, &json!({})))
+        (
+            ActionKind::AutoRenewOff,
+            res::autorenew_off_jobs(&ids, &json!({})),
+        )
     };
     let first = busy_target(kind, &ids, 1);
     let out = actions::submit(&state, &who, key, jobs).await?;
