@@ -8,6 +8,7 @@
 //! Modules, outside in: [`web`] (HTTP, pages) → [`auth`] (who is asking) → [`db`], [`audit`],
 //! [`cbc`] (the client) — and [`sandbox`], the built-in emulator of the CBC API.
 
+pub mod actions;
 pub mod audit;
 pub mod auth;
 pub mod cbc;

@@ -237,6 +237,7 @@ impl Application {
                 .clone()
                 .continuously_delete_expired(std::time::Duration::from_secs(60)),
         );
+        let reconciler = crate::actions::reconciler::spawn(state.clone());
         let app = web::router(state.clone());
         let served = axum::serve(
             listener,
@@ -246,6 +247,7 @@ impl Application {
         .await
         .context("serving HTTP");
         sweeper.abort();
+        reconciler.abort();
         if let Some(s) = sandbox {
             s.shutdown().await;
         }

@@ -2,6 +2,7 @@
 //! Queries always bind their parameters; nothing is formatted into SQL text.
 
 pub mod accounts;
+pub mod attempts;
 pub mod setup;
 pub mod throttle;
 pub mod users;
