@@ -14,9 +14,14 @@ use crate::state::AppState;
 use crate::web::page::PageContext;
 use crate::web::urls;
 
+pub mod catalog;
+pub mod view;
+
 /// Routes of the customer area.
 pub fn router() -> Router<AppState> {
-    Router::new().route(urls::DASHBOARD, get(dashboard))
+    Router::new()
+        .route(urls::DASHBOARD, get(dashboard))
+        .merge(catalog::router())
 }
 
 /// `templates/portal/dashboard.html`.
