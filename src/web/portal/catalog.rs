@@ -47,7 +47,10 @@ pub fn router() -> Router<AppState> {
         .route(RESOURCE_TYPES, get(resource_types))
         .route("/catalog/resource-types/export", get(resource_types_export))
         .route("/catalog/services/{code}", get(service_resources))
-        .route("/catalog/services/{code}/export", get(service_resources_export))
+        .route(
+            "/catalog/services/{code}/export",
+            get(service_resources_export),
+        )
         .route(USAGE_TYPES, get(usage_types))
         .route("/catalog/usage-types/export", get(usage_types_export))
         .route(UNITS, get(units))
@@ -98,10 +101,20 @@ struct Checked {
 fn check(q: &CatalogQuery, sorts: &[&str]) -> Checked {
     let mut errors = FieldErrors::default();
     let text = view::check_code(&mut errors, "q", "Search", &q.q, 64);
-    let service_type =
-        view::check_code(&mut errors, "service_type", "Service type", &q.service_type, 64);
-    let resource_type =
-        view::check_code(&mut errors, "resource_type", "Resource type", &q.resource_type, 64);
+    let service_type = view::check_code(
+        &mut errors,
+        "service_type",
+        "Service type",
+        &q.service_type,
+        64,
+    );
+    let resource_type = view::check_code(
+        &mut errors,
+        "resource_type",
+        "Resource type",
+        &q.resource_type,
+        64,
+    );
     let measure_type = view::opt(&q.measure_type).and_then(|v| match v.parse::<i64>() {
         Ok(n) if (1..=200).contains(&n) => Some(n),
         _ => {
@@ -136,8 +149,14 @@ impl Checked {
     fn filters(&self) -> Vec<(&'static str, String)> {
         vec![
             ("q", self.q.clone().unwrap_or_default()),
-            ("service_type", self.service_type.clone().unwrap_or_default()),
-            ("resource_type", self.resource_type.clone().unwrap_or_default()),
+            (
+                "service_type",
+                self.service_type.clone().unwrap_or_default(),
+            ),
+            (
+                "resource_type",
+                self.resource_type.clone().unwrap_or_default(),
+            ),
             (
                 "measure_type",
                 self.measure_type.map(|n| n.to_string()).unwrap_or_default(),
@@ -197,8 +216,14 @@ async fn service_types(
 ) -> AppResult<Response> {
     let v = Viewer::load(&state, customer).await?;
     let c = check(&q, &["name", "code", "abbreviation"]);
-    let mut page = page_with(v.ctx(&state, "catalog").await?, "Catalog", SERVICE_TYPES, &c);
-    page.intro = "Cloud service types offered to your account. Choose one to see its resource types.".into();
+    let mut page = page_with(
+        v.ctx(&state, "catalog").await?,
+        "Catalog",
+        SERVICE_TYPES,
+        &c,
+    );
+    page.intro =
+        "Cloud service types offered to your account. Choose one to see its resource types.".into();
     page.filters = vec![
         Filter::input("q", "Service name", "search", c.q.as_deref().unwrap_or(""))
             .hint("Part of the name, e.g. Elastic")
@@ -208,7 +233,11 @@ async fn service_types(
         return Ok(page.respond());
     }
     let res = v
-        .read(&state, "Loading service types", &service_types_req(&c.q, 0, UPSTREAM_LIMIT))
+        .read(
+            &state,
+            "Loading service types",
+            &service_types_req(&c.q, 0, UPSTREAM_LIMIT),
+        )
         .await?;
     let mut st = Staleness::default();
     st.see(&res);
@@ -234,7 +263,10 @@ async fn service_types(
         .map(|s| {
             let code = s.service_type_code.clone().unwrap_or_default();
             vec![
-                Td::link(view::text(s.service_type_name.as_deref()), service_url(&code)),
+                Td::link(
+                    view::text(s.service_type_name.as_deref()),
+                    service_url(&code),
+                ),
                 Td::t(view::text(s.abbreviation.as_deref())),
                 Td::code(code),
             ]
@@ -265,7 +297,11 @@ async fn service_types_export(
     view::rate_limit(v.user_id(), "export", view::EXPORTS_PER_MIN)?;
     let (cbc, creds, name) = (state.cbc.clone(), v.creds.clone(), c.q.clone());
     let rows = view::paged_rows(UPSTREAM_LIMIT, move |offset, limit| {
-        let (cbc, creds, req) = (cbc.clone(), creds.clone(), service_types_req(&name, offset, limit));
+        let (cbc, creds, req) = (
+            cbc.clone(),
+            creds.clone(),
+            service_types_req(&name, offset, limit),
+        );
         async move {
             let r = cbc
                 .call(&creds, &req)
@@ -286,7 +322,11 @@ async fn service_types_export(
             Ok((rows, n, r.total_count))
         }
     });
-    Ok(csv_response("service-types.csv", &["name", "abbreviation", "code"], rows))
+    Ok(csv_response(
+        "service-types.csv",
+        &["name", "abbreviation", "code"],
+        rows,
+    ))
 }
 
 // --- resource types --------------------------------------------------------------------------
@@ -300,12 +340,11 @@ fn resource_types_req(offset: i64, limit: i64) -> ListResourceTypesRequest {
 }
 
 fn resource_type_matches(r: &ResourceType, c: &Checked) -> bool {
-    c.q.as_deref().is_none_or(|q| {
-        contains(&r.resource_type_name, q) || contains(&r.resource_type_code, q)
-    }) && c
-        .service_type
-        .as_deref()
-        .is_none_or(|s| r.service_type_code.as_deref() == Some(s))
+    c.q.as_deref()
+        .is_none_or(|q| contains(&r.resource_type_name, q) || contains(&r.resource_type_code, q))
+        && c.service_type
+            .as_deref()
+            .is_none_or(|s| r.service_type_code.as_deref() == Some(s))
 }
 
 async fn resource_types(
@@ -315,10 +354,16 @@ async fn resource_types(
 ) -> AppResult<Response> {
     let v = Viewer::load(&state, customer).await?;
     let c = check(&q, &["name", "code", "service"]);
-    let mut page = page_with(v.ctx(&state, "catalog").await?, "Catalog", RESOURCE_TYPES, &c);
+    let mut page = page_with(
+        v.ctx(&state, "catalog").await?,
+        "Catalog",
+        RESOURCE_TYPES,
+        &c,
+    );
     page.intro = "Resource types (what you are billed for) and the service each belongs to.".into();
     page.filters = vec![
-        Filter::input("q", "Name or code", "search", c.q.as_deref().unwrap_or("")).errors(&c.errors),
+        Filter::input("q", "Name or code", "search", c.q.as_deref().unwrap_or(""))
+            .errors(&c.errors),
         Filter::input(
             "service_type",
             "Service type code",
@@ -332,7 +377,11 @@ async fn resource_types(
         return Ok(page.respond());
     }
     let res = v
-        .read(&state, "Loading resource types", &resource_types_req(0, UPSTREAM_LIMIT))
+        .read(
+            &state,
+            "Loading resource types",
+            &resource_types_req(0, UPSTREAM_LIMIT),
+        )
         .await?;
     let mut st = Staleness::default();
     st.see(&res);
@@ -373,7 +422,10 @@ async fn resource_types(
                 Td::t(view::text(r.resource_type_desc.as_deref())),
                 Td::link(
                     "Usage types",
-                    format!("{USAGE_TYPES}?resource_type={}", crate::cbc::signer::encode(&code)),
+                    format!(
+                        "{USAGE_TYPES}?resource_type={}",
+                        crate::cbc::signer::encode(&code)
+                    ),
                 ),
             ]
         })
@@ -381,7 +433,8 @@ async fn resource_types(
     page.count_label = format!("{} resource types", pager.total);
     page.pager = Some(pager);
     page.export_url = Some(view::export_url("/catalog/resource-types/export", &f));
-    page.empty = "No resource type matches these filters. Reset the filters to see all of them.".into();
+    page.empty =
+        "No resource type matches these filters. Reset the filters to see all of them.".into();
     page.stale = st.notice();
     Ok(page.respond())
 }
@@ -468,7 +521,8 @@ async fn service_resources(
     page.tabs = tabs("");
     page.intro = "Resource types of this service, as used in price inquiries.".into();
     page.filters = vec![
-        Filter::input("q", "Name or code", "search", c.q.as_deref().unwrap_or("")).errors(&c.errors),
+        Filter::input("q", "Name or code", "search", c.q.as_deref().unwrap_or(""))
+            .errors(&c.errors),
     ];
     if !c.errors.is_empty() {
         return Ok(page.respond());
@@ -530,7 +584,9 @@ async fn service_resources(
     page.count_label = format!("{} resource types", pager.total);
     page.pager = Some(pager);
     page.export_url = Some(view::export_url(&format!("{path}/export"), &f));
-    page.empty = "This service lists no resource types. Go back to the service types and choose another.".into();
+    page.empty =
+        "This service lists no resource types. Go back to the service types and choose another."
+            .into();
     page.stale = st.notice();
     Ok(page.respond())
 }
@@ -545,7 +601,11 @@ async fn service_resources_export(
     view::rate_limit(v.user_id(), "export", view::EXPORTS_PER_MIN)?;
     let (cbc, creds) = (state.cbc.clone(), v.creds.clone());
     let rows = view::paged_rows(UPSTREAM_LIMIT, move |offset, limit| {
-        let (cbc, creds, req) = (cbc.clone(), creds.clone(), service_resources_req(&code, offset, limit));
+        let (cbc, creds, req) = (
+            cbc.clone(),
+            creds.clone(),
+            service_resources_req(&code, offset, limit),
+        );
         async move {
             let r = cbc
                 .call(&creds, &req)
@@ -594,7 +654,8 @@ async fn usage_types(
     let v = Viewer::load(&state, customer).await?;
     let c = check(&q, &["name", "code", "resource"]);
     let mut page = page_with(v.ctx(&state, "catalog").await?, "Catalog", USAGE_TYPES, &c);
-    page.intro = "Usage types: what pay-per-use resources are measured by (duration, traffic ...).".into();
+    page.intro =
+        "Usage types: what pay-per-use resources are measured by (duration, traffic ...).".into();
     page.filters = vec![
         Filter::input(
             "resource_type",
@@ -604,7 +665,8 @@ async fn usage_types(
         )
         .hint("e.g. hws.resource.type.vm")
         .errors(&c.errors),
-        Filter::input("q", "Name or code", "search", c.q.as_deref().unwrap_or("")).errors(&c.errors),
+        Filter::input("q", "Name or code", "search", c.q.as_deref().unwrap_or(""))
+            .errors(&c.errors),
     ];
     if !c.errors.is_empty() {
         return Ok(page.respond());
@@ -621,7 +683,10 @@ async fn usage_types(
     let items: Vec<UsageType> = res
         .usage_types
         .iter()
-        .filter(|u| c.q.as_deref().is_none_or(|q| contains(&u.name, q) || contains(&u.code, q)))
+        .filter(|u| {
+            c.q.as_deref()
+                .is_none_or(|q| contains(&u.name, q) || contains(&u.code, q))
+        })
         .cloned()
         .collect();
     let (rows, pager) = sort_page(
@@ -649,10 +714,14 @@ async fn usage_types(
                 Td::t(view::text(u.name.as_deref())),
                 Td::code(view::text(u.code.as_deref())),
                 Td::t(view::text(
-                    u.resource_type_name.as_deref().or(u.resource_type_code.as_deref()),
+                    u.resource_type_name
+                        .as_deref()
+                        .or(u.resource_type_code.as_deref()),
                 )),
                 Td::t(view::text(
-                    u.service_type_name.as_deref().or(u.service_type_code.as_deref()),
+                    u.service_type_name
+                        .as_deref()
+                        .or(u.service_type_code.as_deref()),
                 )),
             ]
         })
@@ -682,7 +751,11 @@ async fn usage_types_export(
     view::rate_limit(v.user_id(), "export", view::EXPORTS_PER_MIN)?;
     let (cbc, creds, rt) = (state.cbc.clone(), v.creds.clone(), c.resource_type.clone());
     let rows = view::paged_rows(UPSTREAM_LIMIT, move |offset, limit| {
-        let (cbc, creds, req) = (cbc.clone(), creds.clone(), usage_types_req(&rt, offset, limit));
+        let (cbc, creds, req) = (
+            cbc.clone(),
+            creds.clone(),
+            usage_types_req(&rt, offset, limit),
+        );
         async move {
             let r = cbc
                 .call(&creds, &req)
@@ -731,7 +804,9 @@ async fn units(
     let v = Viewer::load(&state, customer).await?;
     let c = check(&q, &["id", "name"]);
     let mut page = page_with(v.ctx(&state, "catalog").await?, "Catalog", UNITS, &c);
-    page.intro = "Measurement units (the measure_id values in prices and bills) and how they convert.".into();
+    page.intro =
+        "Measurement units (the measure_id values in prices and bills) and how they convert."
+            .into();
     let mt = c.measure_type.map(|n| n.to_string()).unwrap_or_default();
     page.filters = vec![
         Filter::select("measure_type", "Measurement type", &mt, MEASURE_TYPES).errors(&c.errors),
@@ -758,13 +833,21 @@ async fn units(
     let names: std::collections::HashMap<i64, String> = units
         .measure_units
         .iter()
-        .filter_map(|u| Some((u.measure_id?, u.abbreviation.clone().or(u.measure_name.clone())?)))
+        .filter_map(|u| {
+            Some((
+                u.measure_id?,
+                u.abbreviation.clone().or(u.measure_name.clone())?,
+            ))
+        })
         .collect();
     let items: Vec<MeasureUnit> = units
         .measure_units
         .iter()
         .filter(|u| c.measure_type.is_none_or(|t| u.measure_type == Some(t)))
-        .filter(|u| c.q.as_deref().is_none_or(|q| contains(&u.measure_name, q) || contains(&u.abbreviation, q)))
+        .filter(|u| {
+            c.q.as_deref()
+                .is_none_or(|q| contains(&u.measure_name, q) || contains(&u.abbreviation, q))
+        })
         .cloned()
         .collect();
     let (rows, pager) = sort_page(
@@ -800,8 +883,13 @@ async fn units(
     page.export_url = Some(view::export_url("/catalog/units/export", &f));
     page.empty = "No unit matches these filters. Reset the filters to see all units.".into();
     let unit = |id: Option<i64>| {
-        id.map(|i| names.get(&i).cloned().unwrap_or_else(|| format!("unit {i}")))
-            .unwrap_or_else(|| "—".into())
+        id.map(|i| {
+            names
+                .get(&i)
+                .cloned()
+                .unwrap_or_else(|| format!("unit {i}"))
+        })
+        .unwrap_or_else(|| "—".into())
     };
     page.extra.push(Section {
         title: "Conversions".into(),
@@ -817,7 +905,11 @@ async fn units(
             .map(|x| {
                 vec![
                     Td::t(format!("1 {}", unit(x.measure_id))),
-                    Td::n(x.conversion_ratio.map(|r| r.to_string()).unwrap_or_default()),
+                    Td::n(
+                        x.conversion_ratio
+                            .map(|r| r.to_string())
+                            .unwrap_or_default(),
+                    ),
                     Td::t(unit(x.ref_measure_id)),
                     Td::t(view::names::measure_type(x.measure_type)),
                 ]

@@ -456,8 +456,7 @@ impl Cycle {
     /// Parses `YYYY-MM`.
     pub fn parse(s: &str) -> Option<Cycle> {
         let (y, m) = s.split_once('-')?;
-        if y.len() != 4 || m.len() != 2 || !y.chars().chain(m.chars()).all(|c| c.is_ascii_digit())
-        {
+        if y.len() != 4 || m.len() != 2 || !y.chars().chain(m.chars()).all(|c| c.is_ascii_digit()) {
             return None;
         }
         let year: i32 = y.parse().ok()?;
@@ -490,24 +489,28 @@ pub fn cbc_offset() -> UtcOffset {
 
 /// A bill cycle filter: `YYYY-MM`, not in the future, at most 3 years back (and not before
 /// `floor`, e.g. 2019-01 for usage details). Empty means the current cycle.
-pub fn check_cycle(
-    errors: &mut FieldErrors,
-    raw: &Option<String>,
-    now: OffsetDateTime,
-) -> Cycle {
+pub fn check_cycle(errors: &mut FieldErrors, raw: &Option<String>, now: OffsetDateTime) -> Cycle {
     let current = Cycle::current(now);
     let Some(v) = opt(raw) else {
         return current;
     };
     let Some(c) = Cycle::parse(v) else {
-        errors.add("cycle", "Billing cycle must look like 2026-03 (year-month).");
+        errors.add(
+            "cycle",
+            "Billing cycle must look like 2026-03 (year-month).",
+        );
         return current;
     };
     if c > current {
         errors.add("cycle", "Billing cycle cannot be in the future.");
         return current;
     }
-    if c.months_until(current) > 36 || c < (Cycle { year: 2019, month: 1 }) {
+    if c.months_until(current) > 36
+        || c < (Cycle {
+            year: 2019,
+            month: 1,
+        })
+    {
         errors.add(
             "cycle",
             "Huawei Cloud keeps bills for 3 years: choose a more recent billing cycle.",
@@ -725,9 +728,19 @@ impl Col {
         }
     }
     /// Makes the column sortable by `key` given the current sort and the page's filters.
-    pub fn sortable(mut self, path: &str, filters: &[(&str, String)], key: &str, cur: (&str, Dir)) -> Self {
+    pub fn sortable(
+        mut self,
+        path: &str,
+        filters: &[(&str, String)],
+        key: &str,
+        cur: (&str, Dir),
+    ) -> Self {
         let (cur_key, cur_dir) = cur;
-        let dir = if cur_key == key { cur_dir.flip() } else { Dir::Asc };
+        let dir = if cur_key == key {
+            cur_dir.flip()
+        } else {
+            Dir::Asc
+        };
         let mut q: Vec<(&str, String)> = filters
             .iter()
             .filter(|(k, v)| !matches!(*k, "sort" | "dir" | "page") && !v.is_empty())
@@ -872,7 +885,10 @@ pub fn export_url(path: &str, filters: &[(&str, String)]) -> String {
     if q.is_empty() {
         path.to_owned()
     } else {
-        format!("{path}?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
+        format!(
+            "{path}?{}",
+            serde_urlencoded::to_string(&q).unwrap_or_default()
+        )
     }
 }
 
@@ -901,7 +917,10 @@ mod tests {
         assert!(check("2023-04").1, "exactly 3 years");
         assert!(!check("2026-13").1);
         assert!(!check("x").1);
-        assert_eq!(Cycle::parse("2026-01").map(|c| c.minus(1).to_string()), Some("2025-12".into()));
+        assert_eq!(
+            Cycle::parse("2026-01").map(|c| c.minus(1).to_string()),
+            Some("2025-12".into())
+        );
     }
 
     #[test]
@@ -920,12 +939,21 @@ mod tests {
     #[test]
     fn enums_and_paging_are_allowlisted() {
         let mut e = FieldErrors::default();
-        assert_eq!(check_enum(&mut e, "status", "status", &Some("2".into()), &[1, 2]), Some(2));
+        assert_eq!(
+            check_enum(&mut e, "status", "status", &Some("2".into()), &[1, 2]),
+            Some(2)
+        );
         assert!(e.is_empty());
-        assert_eq!(check_enum(&mut e, "status", "status", &Some("9".into()), &[1, 2]), None);
+        assert_eq!(
+            check_enum(&mut e, "status", "status", &Some("9".into()), &[1, 2]),
+            None
+        );
         assert!(e.get("status").is_some());
         let mut e = FieldErrors::default();
-        assert_eq!(check_paging(&mut e, &Some("2".into()), &Some("100".into()), 20), (2, 100));
+        assert_eq!(
+            check_paging(&mut e, &Some("2".into()), &Some("100".into()), 20),
+            (2, 100)
+        );
         check_paging(&mut e, &None, &Some("101".into()), 20);
         assert!(e.get("size").is_some());
         let mut e = FieldErrors::default();
@@ -942,7 +970,11 @@ mod tests {
             seen.lock().expect("lock").push(offset);
             async move {
                 let n = (25 - offset).clamp(0, limit);
-                Ok(((0..n).map(|i| vec![Cell::Int(offset + i)]).collect(), n as usize, Some(25)))
+                Ok((
+                    (0..n).map(|i| vec![Cell::Int(offset + i)]).collect(),
+                    n as usize,
+                    Some(25),
+                ))
             }
         });
         let batches: Vec<_> = stream.collect().await;
