@@ -42,6 +42,13 @@ pub struct Settings {
     pub sandbox_records: usize,
     /// `PORTAL_SANDBOX_SEED` — seed of the sandbox world. Default 42.
     pub sandbox_seed: u64,
+    /// `PORTAL_SANDBOX_ACCOUNTS` — comma-separated names of the sandbox cloud accounts to seed
+    /// (each gets its own world and generated AK/SK). Default `demo`.
+    pub sandbox_accounts: Vec<String>,
+    /// `PORTAL_SANDBOX_LISTEN` — where the embedded sandbox listens. Default `127.0.0.1:0`.
+    pub sandbox_listen: SocketAddr,
+    /// `PORTAL_SANDBOX_CURRENCY` — currency of the sandbox worlds. Default `USD`.
+    pub sandbox_currency: String,
     /// `PORTAL_COOKIE_SECURE` — `true` behind TLS: the session cookie becomes
     /// `__Host-cbc_session; Secure`. Default false (plain http on localhost).
     pub cookie_secure: bool,
@@ -146,6 +153,17 @@ impl Settings {
             sandbox: flag("PORTAL_SANDBOX", true)?,
             sandbox_records: parse("PORTAL_SANDBOX_RECORDS", 3000)?,
             sandbox_seed: parse("PORTAL_SANDBOX_SEED", 42)?,
+            sandbox_accounts: var("PORTAL_SANDBOX_ACCOUNTS")
+                .unwrap_or_else(|| "demo".to_owned())
+                .split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            sandbox_listen: parse(
+                "PORTAL_SANDBOX_LISTEN",
+                SocketAddr::from(([127, 0, 0, 1], 0)),
+            )?,
+            sandbox_currency: var("PORTAL_SANDBOX_CURRENCY").unwrap_or_else(|| "USD".to_owned()),
             cookie_secure: flag("PORTAL_COOKIE_SECURE", false)?,
             session_idle: secs("PORTAL_SESSION_IDLE_SECS", 1800)?,
             session_absolute: secs("PORTAL_SESSION_ABSOLUTE_SECS", 43_200)?,

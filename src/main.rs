@@ -24,6 +24,8 @@ enum Command {
     Serve,
     /// Create the database if needed and run migrations, then exit.
     Migrate,
+    /// Exit 0 if the local server answers `/healthz` (for container health checks).
+    Healthcheck,
     /// Manage portal users.
     #[command(subcommand)]
     User(UserCommand),
@@ -99,6 +101,9 @@ async fn main() -> anyhow::Result<()> {
                     "\nNo staff user exists yet. Open this one-time link to create the first one:\n\n    {link}\n"
                 );
             }
+            if let Some(sandbox) = app.state().sandbox_url.as_deref() {
+                println!("sandbox (emulated Huawei CBC API) listening on {sandbox}");
+            }
             println!("cbc-portal listening on {url}");
             app.run_until_stopped().await
         }
@@ -133,8 +138,41 @@ async fn main() -> anyhow::Result<()> {
             ak,
         }) => cli::create_account(settings, &name, &endpoint, &domain_id, &ak).await,
         Command::RotateKey => cli::rotate_key(settings).await,
-        Command::Sandbox { .. } => {
-            anyhow::bail!("the sandbox is not built into this binary yet")
+        Command::Healthcheck => {
+            let mut addr = settings.listen;
+            if addr.ip().is_unspecified() {
+                addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+            }
+            let res = reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(2))
+                .build()?
+                .get(format!("http://{addr}/healthz"))
+                .send()
+                .await?;
+            anyhow::ensure!(
+                res.status().is_success(),
+                "healthz answered {}",
+                res.status()
+            );
+            Ok(())
+        }
+        Command::Sandbox {
+            listen,
+            credentials,
+            records,
+            seed,
+            currency,
+        } => {
+            let creds = credentials
+                .iter()
+                .map(|c| c.parse())
+                .collect::<anyhow::Result<Vec<cbc_portal::sandbox::Credential>>>()?;
+            let cfg = cbc_portal::sandbox::SeedConfig {
+                seed,
+                bill_records: records,
+                currency,
+            };
+            cbc_portal::sandbox::run_standalone(listen, creds, cfg).await
         }
     }
 }

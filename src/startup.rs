@@ -21,7 +21,66 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     private_pg: Option<PrivateCluster>,
+    sandbox: Option<crate::sandbox::Sandbox>,
     setup_link: Option<String>,
+}
+
+fn random_code(len: usize, alphabet: &[u8]) -> String {
+    crate::crypto::random_bytes::<64>()
+        .iter()
+        .take(len)
+        .map(|b| alphabet[usize::from(*b) % alphabet.len()] as char)
+        .collect()
+}
+
+/// Makes sure each named sandbox account exists (generating its AK/SK the first time), points
+/// every sandbox account at `endpoint`, and returns the credentials the sandbox must accept.
+async fn seed_sandbox_accounts(
+    db: &sqlx::PgPool,
+    keys: &SecretBox,
+    names: &[String],
+    endpoint: &str,
+) -> anyhow::Result<Vec<crate::sandbox::Credential>> {
+    const UPPER: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    const MIXED: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    const HEX: &[u8] = b"0123456789abcdef";
+    for name in names {
+        if db::accounts::by_name(db, name).await?.is_none() {
+            let sk = SecretString::from(random_code(40, MIXED));
+            let input = db::accounts::AccountInput {
+                name,
+                endpoint,
+                domain_id: &random_code(32, HEX),
+                ak: &random_code(20, UPPER),
+                sk: Some(&sk),
+                is_sandbox: true,
+            };
+            if let Err(e) = db::accounts::insert(db, keys, &input).await? {
+                // Another replica may have seeded it at the same moment.
+                if !db::is_unique_violation(&e) {
+                    return Err(e.into());
+                }
+            }
+            tracing::info!(account = %name, "seeded a sandbox cloud account");
+        }
+    }
+    db::accounts::point_sandbox_accounts_at(db, endpoint).await?;
+    let mut creds = Vec::new();
+    for a in db::accounts::list(db)
+        .await?
+        .into_iter()
+        .filter(|a| a.is_sandbox)
+    {
+        let sk = db::accounts::secret_key(db, keys, a.id)
+            .await?
+            .context("sandbox account vanished")?;
+        creds.push(crate::sandbox::Credential {
+            ak: a.ak,
+            sk,
+            domain_id: a.domain_id,
+        });
+    }
+    Ok(creds)
 }
 
 /// Connects to Postgres (creating the database, or a private cluster, as needed).
@@ -79,6 +138,22 @@ impl Application {
         settings.validate()?;
         let (db, private_pg) = prepare_database(&mut settings).await?;
         let keys = secret_box(&settings)?;
+        let mut sandbox = None;
+        if settings.sandbox {
+            let listener = TcpListener::bind(settings.sandbox_listen)
+                .await
+                .with_context(|| format!("binding the sandbox to {}", settings.sandbox_listen))?;
+            let addr = listener.local_addr()?;
+            let url = format!("http://{addr}");
+            let creds = seed_sandbox_accounts(&db, &keys, &settings.sandbox_accounts, &url).await?;
+            let cfg = crate::sandbox::SeedConfig {
+                seed: settings.sandbox_seed,
+                bill_records: settings.sandbox_records,
+                currency: settings.sandbox_currency.clone(),
+            };
+            sandbox = Some(crate::sandbox::Sandbox::start(listener, creds, cfg).await?);
+            tracing::info!(%url, "embedded sandbox started");
+        }
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("binding {}", settings.listen))?;
@@ -118,13 +193,14 @@ impl Application {
                 .max_capacity(10_000)
                 .time_to_live(std::time::Duration::from_secs(10))
                 .build(),
-            sandbox_url: None,
+            sandbox_url: sandbox.as_ref().map(|s| s.base_url()),
         };
         let setup_link = crate::auth::login::ensure_setup_link(&state).await?;
         Ok(Self {
             listener,
             state,
             private_pg,
+            sandbox,
             setup_link,
         })
     }
@@ -151,6 +227,7 @@ impl Application {
             listener,
             state,
             private_pg,
+            sandbox,
             setup_link: _,
         } = self;
         let sweeper = tokio::spawn(
@@ -169,6 +246,9 @@ impl Application {
         .await
         .context("serving HTTP");
         sweeper.abort();
+        if let Some(s) = sandbox {
+            s.shutdown().await;
+        }
         state.db.close().await;
         if let Some(pg) = private_pg {
             pg.stop();

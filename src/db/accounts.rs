@@ -199,3 +199,15 @@ pub async fn rotate_key(db: &PgPool, old: &SecretBox, new: &SecretBox) -> anyhow
     tx.commit().await?;
     Ok(ids.len())
 }
+
+/// Points every sandbox account at the embedded sandbox's current address.
+pub async fn point_sandbox_accounts_at(
+    db: impl PgExecutor<'_>,
+    endpoint: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE cloud_accounts SET endpoint = $1 WHERE is_sandbox AND endpoint <> $1")
+        .bind(endpoint)
+        .execute(db)
+        .await?;
+    Ok(())
+}

@@ -100,6 +100,8 @@ pub struct TestApp {
     pub state: AppState,
     pub setup_link: Option<String>,
     pub client: TestClient,
+    /// Two sandbox cloud accounts, A ("Acme") and B ("Globex"), in sandboxed apps.
+    pub accounts: Option<(Uuid, Uuid)>,
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     owns_db: bool,
@@ -123,6 +125,24 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     start(db_name, configure).await
 }
 
+/// Starts an app with the embedded sandbox serving two cloud accounts, "Acme" and "Globex".
+pub async fn spawn_sandboxed_app() -> TestApp {
+    spawn_sandboxed_app_with(|_| {}).await
+}
+
+/// Like [`spawn_sandboxed_app`], after `configure` adjusts the settings.
+pub async fn spawn_sandboxed_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_with(|s| {
+        s.sandbox = true;
+        s.sandbox_accounts = vec!["Acme".to_owned(), "Globex".to_owned()];
+        s.sandbox_records = 2000;
+        s.cbc_timeout = std::time::Duration::from_secs(3);
+        s.reconcile_interval = std::time::Duration::from_millis(300);
+        configure(s);
+    })
+    .await
+}
+
 /// A second replica of `app`: same database, its own process state (caches).
 pub async fn spawn_replica(app: &TestApp, configure: impl FnOnce(&mut Settings)) -> TestApp {
     let mut replica = start(app.db_name.clone(), configure).await;
@@ -141,7 +161,19 @@ async fn start(db_name: String, configure: impl FnOnce(&mut Settings)) -> TestAp
     let handle = tokio::spawn(app.run_until(async {
         let _ = rx.await;
     }));
+    let accounts = if state.settings.sandbox {
+        let a = cbc_portal::db::accounts::by_name(&state.db, "Acme")
+            .await
+            .expect("db");
+        let b = cbc_portal::db::accounts::by_name(&state.db, "Globex")
+            .await
+            .expect("db");
+        a.zip(b).map(|(a, b)| (a.id, b.id))
+    } else {
+        None
+    };
     TestApp {
+        accounts,
         client: TestClient::new(&address),
         address,
         db: state.db.clone(),
@@ -242,6 +274,95 @@ impl TestApp {
             .fetch_one(&self.db)
             .await
             .expect("count audit")
+    }
+
+    /// Account A ("Acme") of a sandboxed app.
+    pub fn account_a(&self) -> Uuid {
+        self.accounts.expect("a sandboxed app").0
+    }
+
+    /// Account B ("Globex") of a sandboxed app.
+    pub fn account_b(&self) -> Uuid {
+        self.accounts.expect("a sandboxed app").1
+    }
+
+    /// The AK of a cloud account (to read the sandbox's per-AK counts).
+    pub async fn ak_of(&self, account: Uuid) -> String {
+        cbc_portal::db::accounts::by_id(&self.db, account)
+            .await
+            .expect("db")
+            .expect("account")
+            .ak
+    }
+
+    /// Logs `self.client` in as a new user with `role` on `account`; returns the user id.
+    pub async fn login_as(&self, role: Role, account: Uuid) -> Uuid {
+        let email = format!("{}-{}@example.com", role.as_str(), Uuid::new_v4().simple());
+        let id = self
+            .create_user(&email, CUSTOMER_PW, role, Some(account))
+            .await;
+        let res = self.client.login(&email, CUSTOMER_PW).await;
+        assert_eq!(res.status(), 303, "login as {role}");
+        id
+    }
+
+    fn sandbox_url(&self) -> String {
+        self.state.sandbox_url.clone().expect("a sandboxed app")
+    }
+
+    /// `GET /__sandbox/calls`: `{"total", "by_operation": {op: n}, "by_ak": {ak: {op: n}}}`.
+    pub async fn sandbox_calls(&self) -> serde_json::Value {
+        reqwest::get(format!("{}/__sandbox/calls", self.sandbox_url()))
+            .await
+            .expect("sandbox calls")
+            .json()
+            .await
+            .expect("json")
+    }
+
+    /// Calls of one operation so far.
+    pub async fn sandbox_count(&self, op: &str) -> u64 {
+        self.sandbox_calls().await["by_operation"][op]
+            .as_u64()
+            .unwrap_or(0)
+    }
+
+    /// `GET /__sandbox/log`: `[{op, ak, at_ms, status}]`.
+    pub async fn sandbox_log(&self) -> Vec<serde_json::Value> {
+        let v: serde_json::Value = reqwest::get(format!("{}/__sandbox/log", self.sandbox_url()))
+            .await
+            .expect("sandbox log")
+            .json()
+            .await
+            .expect("json");
+        match v {
+            serde_json::Value::Array(a) => a,
+            other => other["calls"].as_array().cloned().unwrap_or_default(),
+        }
+    }
+
+    /// `POST /__sandbox/faults`.
+    pub async fn sandbox_faults(&self, faults: serde_json::Value) {
+        let res = reqwest::Client::new()
+            .post(format!("{}/__sandbox/faults", self.sandbox_url()))
+            .json(&faults)
+            .send()
+            .await
+            .expect("sandbox faults");
+        assert!(
+            res.status().is_success(),
+            "faults rejected: {}",
+            res.text().await.unwrap_or_default()
+        );
+    }
+
+    /// `POST /__sandbox/reset` (counts and log; the world keeps its state).
+    pub async fn sandbox_reset(&self) {
+        reqwest::Client::new()
+            .post(format!("{}/__sandbox/reset", self.sandbox_url()))
+            .send()
+            .await
+            .expect("sandbox reset");
     }
 
     /// Stops the app and drops its database.

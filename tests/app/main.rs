@@ -3,6 +3,8 @@
 mod helpers;
 
 mod auth;
+mod browser;
 mod cbc_client;
+mod sandbox_mode;
 mod security;
 mod sessions;

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# No Docker engine here, so check the Dockerfile by running what it runs, as far as possible
+# without one: every COPY source exists, the build command works offline-checked (in debug, to
+# keep CI fast; the release profile differs only in optimisation), the binary has the
+# subcommands the image uses, and it carries no secrets.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fail=0
+for src in $(awk '/^COPY / && !/--from/ { for (i = 2; i < NF; i++) print $i }' Dockerfile); do
+  [ -e "$src" ] || { echo "FAIL: Dockerfile copies $src, which does not exist" >&2; fail=1; }
+done
+grep -q '^USER portal' Dockerfile || { echo "FAIL: image must not run as root" >&2; fail=1; }
+builder=$(awk '/^FROM .* AS build/ {print $2}' Dockerfile)
+runtime=$(awk '/^FROM .* AS runtime/ {print $2}' Dockerfile)
+[ "${builder##*-}" = "${runtime##*-}" ] || { echo "FAIL: builder ($builder) and runtime ($runtime) differ in Debian release" >&2; fail=1; }
+SQLX_OFFLINE=true cargo build --locked --bin cbc-portal
+bin=target/debug/cbc-portal
+for cmd in serve healthcheck migrate; do
+  "$bin" "$cmd" --help >/dev/null || { echo "FAIL: the image runs '$cmd', which the binary lacks" >&2; fail=1; }
+done
+if strings "$bin" | grep -E 'BEGIN (RSA|EC|OPENSSH) PRIVATE KEY|postgres://[^@/ ]+:[^@/ ]+@' ; then
+  echo "FAIL: the binary embeds a private key or a database password" >&2; fail=1
+fi
+[ $fail = 0 ] && echo "Dockerfile checks passed"
+exit $fail
