@@ -982,4 +982,38 @@ mod tests {
         assert_eq!(rows, 25);
         assert_eq!(*calls.lock().expect("lock"), vec![0, 10, 20]);
     }
+
+    #[tokio::test]
+    async fn exported_text_that_looks_like_a_formula_is_neutralised() {
+        let rows = paged_rows(2, |offset, _limit| async move {
+            let rows = if offset == 0 {
+                vec![
+                    vec![
+                        Cell::Text("=HYPERLINK(\"http://evil\")".into()),
+                        Cell::Money(Decimal::new(-1250, 2)),
+                    ],
+                    vec![
+                        Cell::Text("@SUM(A1)".into()),
+                        Cell::Money(Decimal::new(5, 0)),
+                    ],
+                ]
+            } else {
+                vec![vec![
+                    Cell::Text("ecs-01".into()),
+                    Cell::Money(Decimal::new(123456, 3)),
+                ]]
+            };
+            let n = rows.len();
+            Ok((rows, n, Some(3)))
+        });
+        let res = crate::web::export::csv_response("x.csv", &["name", "amount"], rows);
+        let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .expect("body");
+        let text = String::from_utf8(body.to_vec()).expect("utf8");
+        assert_eq!(
+            text,
+            "name,amount\n\"'=HYPERLINK(\"\"http://evil\"\")\",-12.50\n'@SUM(A1),5.00\necs-01,123.46\n"
+        );
+    }
 }
