@@ -9,12 +9,13 @@
 #   4. the same records paged with the official Python SDK straight from a standalone sandbox.
 # Not part of CI. Needs: cargo, curl, wrk (apt-get install -y wrk), python3 with venv,
 # PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres) unless BENCH_DATABASE_URL is set.
+# BENCH_BIN=path skips the build (e.g. a debug binary to try the script quickly).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$repo/target}"
-bin="$target/release/cbc-portal"
+bin="${BENCH_BIN:-$target/release/cbc-portal}"
 # Bill records are spread over 13 cycles; 1.3 million puts 100 000 in each cycle.
 records="${BENCH_SANDBOX_RECORDS:-1300000}"
 cold_samples="${BENCH_COLD_SAMPLES:-5}"
@@ -38,8 +39,10 @@ trap cleanup EXIT
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
-echo "== building (release)"
-(cd "$repo" && cargo build --release --quiet)
+if [ -z "${BENCH_BIN:-}" ]; then
+  echo "== building (release)"
+  (cd "$repo" && cargo build --release --quiet)
+fi
 
 if [ -z "${BENCH_DATABASE_URL:-}" ]; then
   psql "$admin_url" -qc "CREATE DATABASE \"$db_name\"" >/dev/null
