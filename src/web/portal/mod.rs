@@ -1,29 +1,41 @@
 //! Customer pages (viewers and managers): everything under `/` except `/admin`.
+//!
+//! Each area has its own module and `router()`: the dashboard, the catalog, pricing, the
+//! account, coupons, resource packages and bills (read pages, see [`view`] for their shared
+//! parts), orders, renewals and enterprise projects (actions, see [`crate::actions`]), and the
+//! managers' own audit trail.
 
-pub mod actions;
-pub mod audit;
-pub mod enterprise;
-pub mod orders;
-pub mod renewals;
-
-use askama::Template;
-use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
-use crate::auth::CurrentUser;
-use crate::domain::Role;
-use crate::error::AppResult;
 use crate::state::AppState;
-use crate::web::page::PageContext;
 use crate::web::urls;
+
+pub mod account;
+pub mod actions;
+pub mod audit;
+pub mod bills;
+pub mod catalog;
+pub mod chart;
+pub mod coupons;
+pub mod dashboard;
+pub mod enterprise;
+pub mod orders;
+pub mod packages;
+pub mod pricing;
+pub mod renewals;
+pub mod view;
 
 /// Routes of the customer area.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(urls::DASHBOARD, get(dashboard))
+        .route(urls::DASHBOARD, get(dashboard::dashboard))
+        .merge(catalog::router())
+        .merge(pricing::router())
+        .merge(account::router())
+        .merge(coupons::router())
+        .merge(packages::router())
+        .merge(bills::router())
         .merge(audit::router())
         .route("/orders", get(orders::list))
         .route("/orders/export.csv", get(orders::export))
@@ -45,21 +57,4 @@ pub fn router() -> Router<AppState> {
         .route("/enterprise", get(enterprise::page))
         .route("/enterprise/enable", post(enterprise::enable))
         .route("/actions/{id}", get(actions::show))
-}
-
-/// `templates/portal/dashboard.html`.
-#[derive(Template, WebTemplate)]
-#[template(path = "portal/dashboard.html")]
-pub struct DashboardPage {
-    pub ctx: PageContext,
-}
-
-async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
-    if user.role() == Role::Staff {
-        return Ok(Redirect::to(urls::ADMIN).into_response());
-    }
-    Ok(DashboardPage {
-        ctx: PageContext::new(&state, &user.session, Some(&user), "dashboard").await?,
-    }
-    .into_response())
 }
