@@ -31,10 +31,10 @@ async fn set_connections(app: &TestApp, allowed: bool) {
 async fn a_database_outage_gives_503_pages_and_the_portal_recovers() {
     let app = spawn_app().await;
     app.login_customer(Role::Viewer).await;
-    assert_eq!(app.client.get("/").await.status(), 200);
+    assert_eq!(app.client.get("/pricing").await.status(), 200);
     set_connections(&app, false).await;
     tokio::time::sleep(Duration::from_millis(2500)).await; // past the session cache
-    let res = app.client.get("/").await;
+    let res = app.client.get("/pricing").await;
     assert_eq!(
         res.status(),
         503,
@@ -62,7 +62,7 @@ async fn a_database_outage_gives_503_pages_and_the_portal_recovers() {
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
     assert_eq!(
-        app.client.get("/").await.status(),
+        app.client.get("/pricing").await.status(),
         200,
         "the session survived the outage"
     );

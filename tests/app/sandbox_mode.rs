@@ -44,7 +44,8 @@ async fn pages_of_a_sandbox_account_carry_the_sandbox_badge() {
 async fn a_real_account_shows_no_sandbox_badge() {
     let app = spawn_app().await;
     app.login_customer(Role::Viewer).await;
-    let html = app.client.get_html("/").await;
+    let html = app.client.get_html("/pricing").await;
+    assert_eq!(select_text(&html, ".topbar .account"), vec!["Acme"]);
     assert!(!has(&html, ".badge-sandbox"));
     app.stop().await;
 }

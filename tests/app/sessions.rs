@@ -29,7 +29,7 @@ async fn login_rotates_the_session_id_and_the_csrf_token() {
     assert_eq!(res.status(), 303);
     let after = app.client.cookie(COOKIE).expect("session cookie");
     assert_ne!(before, after, "session id must change at login");
-    let after_token = app.client.csrf_token("/").await;
+    let after_token = app.client.csrf_token("/pricing").await;
     assert_ne!(before_token, after_token, "CSRF token must change at login");
 
     let old = app.new_client();
@@ -202,12 +202,14 @@ async fn disabling_a_user_ends_their_sessions_on_every_replica() {
     let cookie = app.client.cookie(COOKIE).expect("cookie");
     let on_other = other.new_client();
     on_other.set_cookie(COOKIE, &cookie);
-    assert_eq!(on_other.get("/").await.status(), 200);
+    assert_eq!(on_other.get("/pricing").await.status(), 200);
     cbc_portal::db::users::set_disabled(&app.db, user, true)
         .await
         .expect("disable");
     let started = std::time::Instant::now();
-    while on_other.get("/").await.status() != 303 || app.client.get("/").await.status() != 303 {
+    while on_other.get("/pricing").await.status() != 303
+        || app.client.get("/pricing").await.status() != 303
+    {
         assert!(
             started.elapsed() < Duration::from_secs(5),
             "disabled user still served"
