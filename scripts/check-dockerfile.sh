@@ -12,9 +12,12 @@ done
 grep -q '^USER portal' Dockerfile || { echo "FAIL: image must not run as root" >&2; fail=1; }
 builder=$(awk '/^FROM .* AS build/ {print $2}' Dockerfile)
 runtime=$(awk '/^FROM .* AS runtime/ {print $2}' Dockerfile)
-[ "${builder##*-}" = "${runtime##*-}" ] || { echo "FAIL: builder ($builder) and runtime ($runtime) differ in Debian release" >&2; fail=1; }
+release() { grep -oE 'bookworm|bullseye|trixie' <<<"$1" | head -1; }
+[ -n "$(release "$builder")" ] && [ "$(release "$builder")" = "$(release "$runtime")" ] \
+  || { echo "FAIL: builder ($builder) and runtime ($runtime) differ in Debian release" >&2; fail=1; }
+command -v strings >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq binutils >/dev/null; }
 SQLX_OFFLINE=true cargo build --locked --bin cbc-portal
-bin=target/debug/cbc-portal
+bin="${CARGO_TARGET_DIR:-target}/debug/cbc-portal"
 for cmd in serve healthcheck migrate; do
   "$bin" "$cmd" --help >/dev/null || { echo "FAIL: the image runs '$cmd', which the binary lacks" >&2; fail=1; }
 done
