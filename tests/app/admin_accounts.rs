@@ -215,7 +215,7 @@ async fn disabling_and_enabling_an_account_is_audited_and_renames_show_at_once()
         303
     );
     assert_eq!(
-        select_text(&customer.get_html("/").await, ".topbar .account"),
+        select_text(&customer.get_html("/pricing").await, ".topbar .account"),
         vec!["Acme"]
     );
 
@@ -241,7 +241,7 @@ async fn disabling_and_enabling_an_account_is_audited_and_renames_show_at_once()
         .await;
     assert_eq!(res.status(), 303);
     assert_eq!(
-        select_text(&customer.get_html("/").await, ".topbar .account"),
+        select_text(&customer.get_html("/pricing").await, ".topbar .account"),
         vec!["Acme Two"],
         "the account cache was invalidated"
     );

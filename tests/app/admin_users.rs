@@ -88,13 +88,13 @@ async fn logged_in_customer(app: &TestApp, account: Uuid, email: &str) -> (Uuid,
         .await;
     let client = app.new_client();
     assert_eq!(client.login(email, CUSTOMER_PW).await.status(), 303);
-    assert_eq!(client.get("/").await.status(), 200, "customer is in");
+    assert_eq!(client.get("/pricing").await.status(), 200, "customer is in");
     (id, client)
 }
 
 /// The customer's next request finds the session over: back to the login page.
 async fn assert_logged_out(client: &TestClient) {
-    let res = client.get("/").await;
+    let res = client.get("/pricing").await;
     assert_eq!(res.status(), 303, "session should have ended");
     assert!(location(&res).starts_with("/login"), "{}", location(&res));
 }
@@ -331,7 +331,7 @@ async fn editing_a_profile_saves_name_role_and_account_and_is_audited() {
         )
         .await;
     assert_eq!(res.status(), 303);
-    assert_eq!(client.get("/").await.status(), 200);
+    assert_eq!(client.get("/pricing").await.status(), 200);
 
     // A new role and account end it.
     let res = app
@@ -434,7 +434,7 @@ async fn resetting_a_password_ends_sessions_and_only_the_new_password_works() {
     assert_eq!(res.status(), 422);
     assert!(has(&res.text().await.expect("body"), "#password-error"));
     assert_eq!(snapshot(&app).await, before);
-    assert_eq!(client.get("/").await.status(), 200, "still logged in");
+    assert_eq!(client.get("/pricing").await.status(), 200, "still logged in");
 
     let res = app
         .client
@@ -609,7 +609,7 @@ async fn customers_get_403_on_every_admin_route_and_each_refusal_is_audited() {
             .fetch_one(&app.db)
             .await
             .expect("an event (the login)");
-        let token = app.client.csrf_token("/").await;
+        let token = app.client.csrf_token("/pricing").await;
         let form = full_form(account);
         let before = snapshot(&app).await;
         let routes = admin_routes(me, account, event);
