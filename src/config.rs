@@ -78,6 +78,13 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// `PORTAL_CBC_TIMEOUT_MS` — total timeout of one upstream call. Default 10000.
     pub cbc_timeout: Duration,
+    /// `PORTAL_CBC_CATALOG_CACHE_SECS` — how long catalog answers are reused. Default 21600 (6 h).
+    pub cbc_catalog_ttl: Duration,
+    /// `PORTAL_CBC_PRICE_CACHE_SECS` — how long price inquiries are reused. Default 600.
+    pub cbc_price_ttl: Duration,
+    /// `PORTAL_CBC_ACCOUNT_CACHE_SECS` — how long balances, lists and bills are reused.
+    /// Default 30.
+    pub cbc_account_ttl: Duration,
     /// `PORTAL_RECONCILE_INTERVAL_MS` — how often unsettled actions are read back. Default 5000.
     pub reconcile_interval: Duration,
     /// `PORTAL_LOG_FORMAT` — `json` (default) or `pretty`. Filter with `RUST_LOG`.
@@ -180,6 +187,9 @@ impl Settings {
             request_timeout: secs("PORTAL_REQUEST_TIMEOUT_SECS", 30)?,
             cbc_timeout: millis("PORTAL_CBC_TIMEOUT_MS", 10_000)?,
             reconcile_interval: millis("PORTAL_RECONCILE_INTERVAL_MS", 5000)?,
+            cbc_catalog_ttl: secs("PORTAL_CBC_CATALOG_CACHE_SECS", 6 * 3600)?,
+            cbc_price_ttl: secs("PORTAL_CBC_PRICE_CACHE_SECS", 600)?,
+            cbc_account_ttl: secs("PORTAL_CBC_ACCOUNT_CACHE_SECS", 30)?,
             log_format,
         })
     }

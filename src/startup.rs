@@ -169,9 +169,16 @@ impl Application {
         );
         let hasher = Hasher::new(settings.max_concurrent_hashes)?;
         let cache_ttl = settings.session_cache_ttl;
+        let defaults = crate::cbc::ClientSettings::default();
         let cbc = crate::cbc::Client::new(crate::cbc::ClientSettings {
             total_timeout: settings.cbc_timeout,
-            ..crate::cbc::ClientSettings::default()
+            cache: crate::cbc::CacheSettings {
+                catalog_ttl: settings.cbc_catalog_ttl,
+                pricing_ttl: settings.cbc_price_ttl,
+                account_ttl: settings.cbc_account_ttl,
+                ..defaults.cache.clone()
+            },
+            ..defaults
         })
         .context("building the CBC client")?;
         let state = AppState {

@@ -434,7 +434,11 @@ async fn resetting_a_password_ends_sessions_and_only_the_new_password_works() {
     assert_eq!(res.status(), 422);
     assert!(has(&res.text().await.expect("body"), "#password-error"));
     assert_eq!(snapshot(&app).await, before);
-    assert_eq!(client.get("/pricing").await.status(), 200, "still logged in");
+    assert_eq!(
+        client.get("/pricing").await.status(),
+        200,
+        "still logged in"
+    );
 
     let res = app
         .client
