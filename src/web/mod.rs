@@ -7,6 +7,7 @@ pub mod headers;
 pub mod mfa;
 pub mod page;
 pub mod paging;
+pub mod password;
 pub mod portal;
 pub mod public;
 pub mod urls;
@@ -60,6 +61,7 @@ pub fn router(state: AppState) -> Router {
     let private = Router::new()
         .route(urls::LOGOUT, post(public::logout))
         .route("/mfa", get(mfa::form).post(mfa::submit))
+        .route("/password", get(password::form).post(password::submit))
         .merge(portal::router())
         .nest(urls::ADMIN, admin::router())
         .route_layer(middleware::from_fn_with_state(state.clone(), require_login));

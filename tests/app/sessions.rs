@@ -219,3 +219,84 @@ async fn disabling_a_user_ends_their_sessions_on_every_replica() {
     other.stop().await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn changing_the_password_can_end_every_other_session() {
+    let app = spawn_app().await;
+    app.login_customer(Role::Viewer).await;
+    let other = app.new_client();
+    assert_eq!(
+        other
+            .login("viewer@acme.example", CUSTOMER_PW)
+            .await
+            .status(),
+        303
+    );
+    // Bad input changes nothing.
+    let res = app
+        .client
+        .post_form(
+            "/password",
+            &[
+                ("current", "wrong one!"),
+                ("new", "short"),
+                ("confirm", "short"),
+                ("end_others", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.expect("body");
+    assert_eq!(
+        select_text(&html, "#current-error"),
+        vec!["That is not your current password."]
+    );
+    assert_eq!(
+        select_text(&html, "#new-error"),
+        vec!["Use at least 8 characters."]
+    );
+    assert_eq!(other.get("/pricing").await.status(), 200);
+    let new_pw = "a brand new pass phrase";
+    let res = app
+        .client
+        .post_form(
+            "/password",
+            &[
+                ("current", CUSTOMER_PW),
+                ("new", new_pw),
+                ("confirm", new_pw),
+                ("end_others", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        app.client.get("/pricing").await.status(),
+        200,
+        "this session carries on"
+    );
+    let started = std::time::Instant::now();
+    while other.get("/pricing").await.status() != 303 {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the other session still works"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(
+        app.new_client()
+            .login("viewer@acme.example", CUSTOMER_PW)
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(
+        app.new_client()
+            .login("viewer@acme.example", new_pw)
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(app.audit_events("changePassword").await, 1);
+    app.stop().await;
+}
