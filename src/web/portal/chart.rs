@@ -16,7 +16,13 @@ const MAX_SERIES: usize = 7;
 
 const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 300.0;
-const LEFT: f64 = 70.0;
+/// The narrowest left margin; it grows with the longest y-axis label.
+const MIN_LEFT: f64 = 40.0;
+/// A generous width of one character of the 10-unit axis font (DejaVu Sans digits are 6.4,
+/// capitals up to 7.7), so the longest label fits in any likely sans-serif font.
+const CHAR_W: f64 = 6.6;
+/// Room between an axis label and the plot.
+const LABEL_GAP: f64 = 6.0;
 const RIGHT: f64 = 10.0;
 const TOP: f64 = 10.0;
 const BOTTOM: f64 = 40.0;
@@ -80,6 +86,12 @@ fn nice_max(max: f64) -> f64 {
         .unwrap_or(10.0 * p)
 }
 
+/// The left margin that holds the longest of `labels` plus the gap to the plot.
+fn left_margin<'a>(labels: impl Iterator<Item = &'a str>) -> f64 {
+    let longest = labels.map(|l| l.chars().count()).max().unwrap_or(0);
+    (longest as f64 * CHAR_W + LABEL_GAP + 4.0).max(MIN_LEFT)
+}
+
 /// Builds the chart. `columns` are (label, [(series, amount)]) in display order; amounts in
 /// major units; `money` formats an amount for titles and axis labels.
 pub fn stacked(
@@ -134,14 +146,31 @@ pub fn stacked(
         .unwrap_or_default();
     let top = nice_max(max.to_f64().unwrap_or(0.0));
     let plot_h = HEIGHT - TOP - BOTTOM;
-    let plot_w = WIDTH - LEFT - RIGHT;
+    let scale = |v: f64| v / top * plot_h;
+    // Labels first: the left margin is sized to the longest one so none is clipped.
+    let y_labels: Vec<(f64, String)> = (0..=4)
+        .map(|k| {
+            let v = top * f64::from(k) / 4.0;
+            let amount = Decimal::from_f64_retain(v).unwrap_or_default().round_dp(2);
+            (v, money(amount))
+        })
+        .collect();
+    let left = left_margin(y_labels.iter().map(|(_, l)| l.as_str()));
+    let y_ticks = y_labels
+        .into_iter()
+        .map(|(v, label)| Tick {
+            x: f(left - LABEL_GAP),
+            y: f(HEIGHT - BOTTOM - scale(v)),
+            label,
+        })
+        .collect();
+    let plot_w = WIDTH - left - RIGHT;
     let slot = plot_w / columns.len().max(1) as f64;
     let bar_w = slot * 0.7;
-    let scale = |v: f64| v / top * plot_h;
     let mut segs = Vec::new();
     let mut x_ticks = Vec::new();
     for (i, ((label, _), stack)) in columns.iter().zip(&stacks).enumerate() {
-        let x = LEFT + slot * i as f64 + (slot - bar_w) / 2.0;
+        let x = left + slot * i as f64 + (slot - bar_w) / 2.0;
         let mut y = HEIGHT - BOTTOM;
         for (k, amount) in stack.iter().enumerate() {
             if amount.is_zero() {
@@ -164,17 +193,6 @@ pub fn stacked(
             label: label.clone(),
         });
     }
-    let y_ticks = (0..=4)
-        .map(|k| {
-            let v = top * f64::from(k) / 4.0;
-            let amount = Decimal::from_f64_retain(v).unwrap_or_default().round_dp(2);
-            Tick {
-                x: f(LEFT - 6.0),
-                y: f(HEIGHT - BOTTOM - scale(v)),
-                label: money(amount),
-            }
-        })
-        .collect();
     StackedChart {
         title: title.to_owned(),
         view_box: format!("0 0 {WIDTH} {HEIGHT}"),
@@ -189,7 +207,7 @@ pub fn stacked(
         segs,
         x_ticks,
         y_ticks,
-        grid_x1: f(LEFT),
+        grid_x1: f(left),
         grid_x2: f(WIDTH - RIGHT),
         baseline_y: f(HEIGHT - BOTTOM),
         empty: max.is_zero(),
@@ -226,6 +244,43 @@ mod tests {
         assert!(feb.title.contains("Feb, ECS: USD 100"));
         assert!(!c.empty);
         assert_eq!(nice_max(130.0), 200.0);
+    }
+
+    fn num(s: &str) -> f64 {
+        s.parse().expect("a number")
+    }
+
+    #[test]
+    fn the_left_margin_holds_the_longest_axis_label() {
+        let cols = |amount: i64| {
+            vec![(
+                "Jan".to_owned(),
+                vec![("ECS".to_owned(), Decimal::from(amount))],
+            )]
+        };
+        let money = |d: Decimal| format!("USD {}", crate::web::format::amount_2dp(d));
+        let small = stacked("Spend", &cols(9), money);
+        let big = stacked("Spend", &cols(90_000), money);
+        let top = big
+            .y_ticks
+            .last()
+            .map(|t| t.label.clone())
+            .unwrap_or_default();
+        assert_eq!(top, "USD 100,000.00");
+        for c in [&small, &big] {
+            let grid = num(&c.grid_x1);
+            for t in &c.y_ticks {
+                // Right-aligned at t.x: the label's estimated width must start inside the SVG.
+                let x = num(&t.x);
+                let width = t.label.chars().count() as f64 * CHAR_W;
+                assert!(x - width >= 0.0, "{} clipped at x={x}", t.label);
+                assert!(x < grid, "label overlaps the plot");
+            }
+            let first = num(&c.segs[0].x);
+            assert!(first >= grid, "bars start right of the axis");
+        }
+        let (s, b) = (num(&small.grid_x1), num(&big.grid_x1));
+        assert!(b > s, "longer labels get a wider margin ({s} vs {b})");
     }
 
     #[test]
