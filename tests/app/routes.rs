@@ -257,20 +257,42 @@ async fn injection_payloads_in_filters_get_a_normal_answer() {
     let app = spawn_sandboxed_app().await;
     app.login_as(Role::Manager, app.account_a()).await;
     let payload = "' OR '1'='1' --";
-    let q: String = ["q", "status", "cycle", "service_type", "order_id", "resource_id", "page", "limit", "sort", "from", "to"]
-        .iter()
-        .map(|k| format!("{k}={}", cbc_portal::cbc::signer::encode(payload)))
-        .collect::<Vec<_>>()
-        .join("&");
-    for r in routes()
-        .into_iter()
-        .filter(|r| r.methods.contains(&"get") && !r.path.starts_with("/admin") && !is_public(&r.path) && !r.path.contains("X0000000001") && !r.path.contains("00000000-0000"))
-    {
+    let q: String = [
+        "q",
+        "status",
+        "cycle",
+        "service_type",
+        "order_id",
+        "resource_id",
+        "page",
+        "limit",
+        "sort",
+        "from",
+        "to",
+    ]
+    .iter()
+    .map(|k| format!("{k}={}", cbc_portal::cbc::signer::encode(payload)))
+    .collect::<Vec<_>>()
+    .join("&");
+    for r in routes().into_iter().filter(|r| {
+        r.methods.contains(&"get")
+            && !r.path.starts_with("/admin")
+            && !is_public(&r.path)
+            && !r.path.contains("X0000000001")
+            && !r.path.contains("00000000-0000")
+    }) {
         let res = app.client.get(&format!("{}?{q}", r.path)).await;
         let s = res.status().as_u16();
-        assert!(matches!(s, 200 | 303 | 400 | 404 | 422 | 429), "GET {} with injection payloads answered {s}", r.path);
+        assert!(
+            matches!(s, 200 | 303 | 400 | 404 | 422 | 429),
+            "GET {} with injection payloads answered {s}",
+            r.path
+        );
     }
-    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&app.db).await.expect("users intact");
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&app.db)
+        .await
+        .expect("users intact");
     assert_eq!(users, 1);
     app.stop().await;
 }
