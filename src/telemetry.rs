@@ -37,6 +37,13 @@ pub fn request_id() -> String {
         .unwrap_or_else(|_| "-".to_owned())
 }
 
+/// Runs `fut` (e.g. a spawned task) under the current request's id.
+pub fn with_request_id<F: std::future::Future>(
+    fut: F,
+) -> impl std::future::Future<Output = F::Output> {
+    REQUEST_ID.scope(request_id(), fut)
+}
+
 /// Header carrying the request id, in and out.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 

@@ -302,7 +302,8 @@ async fn perform(
     call: CallFn,
 ) -> AppResult<Attempt> {
     let st = state.clone();
-    let task = tokio::spawn(async move {
+    // The spawned task keeps the request id, so the outcome row names the same request.
+    let task = tokio::spawn(crate::telemetry::with_request_id(async move {
         let answer = call(st.cbc.clone(), creds).await;
         let settlement = settlement_of(&st, answer);
         let settled = settle_and_audit(
@@ -322,7 +323,7 @@ async fn perform(
                 .await?
                 .unwrap_or(attempt),
         })
-    });
+    }));
     task.await
         .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("action task")))?
 }

@@ -148,6 +148,20 @@ async fn paying_a_pending_order_calls_once_audits_and_a_repeat_shows_the_first_r
     assert_eq!(rows[0].0, "pending");
     assert_eq!(rows[1].0, "success");
     assert!(rows.iter().all(|r| r.2.as_deref() == Some(email.as_str())));
+    let request_ids: Vec<Option<String>> = sqlx::query_scalar(
+        "SELECT request_id FROM audit_events WHERE event = 'payCustomerOrderV3' ORDER BY id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .expect("request ids");
+    assert!(
+        request_ids[0].as_deref().is_some_and(|r| r.len() >= 16),
+        "{request_ids:?}"
+    );
+    assert_eq!(
+        request_ids[0], request_ids[1],
+        "both rows name the request that paid"
+    );
     app.stop().await;
 }
 
