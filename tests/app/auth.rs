@@ -414,3 +414,53 @@ async fn guessing_second_factor_codes_is_rate_limited() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_locked_account_recovers_through_a_staff_password_reset() {
+    let app = spawn_app().await;
+    app.login_staff().await;
+    let account = app
+        .create_account(
+            "Acme",
+            "https://bss.myhuaweicloud.eu",
+            "HPUAEXAMPLEAK0000001",
+            "ExampleSecretKey0000000000000000000000SK",
+        )
+        .await;
+    let id = app
+        .create_user(
+            "locked@acme.example",
+            CUSTOMER_PW,
+            Role::Viewer,
+            Some(account),
+        )
+        .await;
+    for _ in 0..10 {
+        app.new_client()
+            .login("locked@acme.example", "wrong password!")
+            .await;
+    }
+    assert_eq!(
+        app.new_client()
+            .login("locked@acme.example", CUSTOMER_PW)
+            .await
+            .status(),
+        429
+    );
+    let res = app
+        .client
+        .post_form(
+            &format!("/admin/users/{id}/password"),
+            &[("password", "a fresh start phrase")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        app.new_client()
+            .login("locked@acme.example", "a fresh start phrase")
+            .await
+            .status(),
+        303
+    );
+    app.stop().await;
+}
