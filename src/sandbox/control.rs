@@ -188,6 +188,30 @@ pub fn routes() -> Router<Arc<SandboxState>> {
             "/__sandbox/faults",
             get(get_faults).post(set_faults).delete(clear_faults),
         )
+        .route("/__sandbox/rename", post(rename))
+}
+
+/// `POST /__sandbox/rename {"ak", "resource_id", "name"}`: gives a resource a chosen name, so
+/// tests can put hostile text (markup, spreadsheet formulas) into upstream answers.
+#[derive(Deserialize)]
+struct Rename {
+    ak: String,
+    resource_id: String,
+    name: String,
+}
+
+async fn rename(State(st): State<Arc<SandboxState>>, Json(r): Json<Rename>) -> Response {
+    let Some(world) = st.worlds.get(&r.ak) else {
+        return (StatusCode::NOT_FOUND, "unknown AK").into_response();
+    };
+    let mut w = world.lock().await;
+    match w.resources.iter_mut().find(|x| x.id == r.resource_id) {
+        Some(res) => {
+            res.name = r.name;
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => (StatusCode::NOT_FOUND, "unknown resource").into_response(),
+    }
 }
 
 async fn healthz() -> Response {

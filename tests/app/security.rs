@@ -164,3 +164,74 @@ async fn readiness_follows_the_database() {
     assert_eq!(app.client.get("/healthz").await.status(), 200);
     app.stop().await;
 }
+
+/// Renames one of account A's in-use primary resources in the sandbox; returns its id.
+async fn rename_a_resource(app: &TestApp, nth: usize, name: &str) -> String {
+    use cbc_portal::cbc::ops::ListPayPerUseCustomerResourcesRequest;
+    let creds = app
+        .state
+        .cbc_credentials(app.account_a())
+        .await
+        .expect("creds");
+    let list = app
+        .state
+        .cbc
+        .call(
+            &creds,
+            &ListPayPerUseCustomerResourcesRequest {
+                only_main_resource: Some(1),
+                status_list: Some(vec![2]),
+                offset: Some(0),
+                limit: Some(10),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("list");
+    let id = list.data[nth].resource_id.clone().expect("id");
+    let res = reqwest::Client::new()
+        .post(format!("{}/__sandbox/rename", app.state.sandbox_url.clone().expect("sandbox")))
+        .json(&serde_json::json!({ "ak": app.ak_of(app.account_a()).await, "resource_id": id, "name": name }))
+        .send()
+        .await
+        .expect("rename");
+    assert_eq!(res.status(), 204);
+    id
+}
+
+#[tokio::test]
+async fn hostile_text_from_huawei_is_inert_in_pages_and_exports() {
+    let app = spawn_sandboxed_app().await;
+    app.login_as(Role::Viewer, app.account_a()).await;
+    // Both names are set before the first page load: the list answer is then cached.
+    let script = rename_a_resource(
+        &app,
+        0,
+        "<script>alert(1)</script>\"><img src=x onerror=alert(2)>",
+    )
+    .await;
+    let formula = "=HYPERLINK(\"http://evil.example\",\"x\")";
+    let cell = rename_a_resource(&app, 1, formula).await;
+    let html = app.client.get_html(&format!("/renewals?q={script}")).await;
+    assert!(
+        html.contains("&#60;script&#62;alert(1)"),
+        "the name is shown, escaped"
+    );
+    assert!(!html.contains("<script>alert(1)") && !html.contains("<img src=x"));
+    let csv = app
+        .client
+        .get(&format!("/renewals/export.csv?q={cell}"))
+        .await
+        .text()
+        .await
+        .expect("csv");
+    assert!(
+        csv.contains("'=HYPERLINK"),
+        "the formula is neutralised: {csv}"
+    );
+    assert!(!csv.lines().any(|l| {
+        l.split(',')
+            .any(|c| c.trim_matches('"').starts_with("=HYPERLINK"))
+    }));
+    app.stop().await;
+}
