@@ -85,6 +85,10 @@ pub struct Settings {
     /// `PORTAL_CBC_ACCOUNT_CACHE_SECS` — how long balances, lists and bills are reused.
     /// Default 30.
     pub cbc_account_ttl: Duration,
+    /// `PORTAL_CBC_RATE_PERCENT` — share of CBC's per-API limit (10 calls/s for most) this
+    /// replica uses. CBC counts per source IP and account: with N replicas behind one egress
+    /// IP, set it to about 80 / N. Default 80.
+    pub cbc_rate_percent: u32,
     /// `PORTAL_RECONCILE_INTERVAL_MS` — how often unsettled actions are read back. Default 5000.
     pub reconcile_interval: Duration,
     /// `PORTAL_LOG_FORMAT` — `json` (default) or `pretty`. Filter with `RUST_LOG`.
@@ -187,6 +191,7 @@ impl Settings {
             request_timeout: secs("PORTAL_REQUEST_TIMEOUT_SECS", 30)?,
             cbc_timeout: millis("PORTAL_CBC_TIMEOUT_MS", 10_000)?,
             reconcile_interval: millis("PORTAL_RECONCILE_INTERVAL_MS", 5000)?,
+            cbc_rate_percent: parse("PORTAL_CBC_RATE_PERCENT", 80)?,
             cbc_catalog_ttl: secs("PORTAL_CBC_CATALOG_CACHE_SECS", 6 * 3600)?,
             cbc_price_ttl: secs("PORTAL_CBC_PRICE_CACHE_SECS", 600)?,
             cbc_account_ttl: secs("PORTAL_CBC_ACCOUNT_CACHE_SECS", 30)?,

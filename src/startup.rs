@@ -172,6 +172,7 @@ impl Application {
         let defaults = crate::cbc::ClientSettings::default();
         let cbc = crate::cbc::Client::new(crate::cbc::ClientSettings {
             total_timeout: settings.cbc_timeout,
+            rate_percent: settings.cbc_rate_percent.clamp(1, 100),
             cache: crate::cbc::CacheSettings {
                 catalog_ttl: settings.cbc_catalog_ttl,
                 pricing_ttl: settings.cbc_price_ttl,
