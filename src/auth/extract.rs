@@ -39,6 +39,11 @@ impl CurrentUser {
         self.user.role()
     }
 
+    /// Staff who have given only their password in this session (when the second factor is on).
+    pub fn lacks_second_factor(&self, state: &AppState) -> bool {
+        self.role() == Role::Staff && state.settings.staff_mfa && !self.mfa
+    }
+
     /// The audit actor for this user.
     pub fn actor(&self) -> Actor {
         Actor {
@@ -240,7 +245,7 @@ impl FromRequestParts<AppState> for Staff {
         if user.role() != Role::Staff {
             return Err(deny(state, &user, parts).await);
         }
-        if state.settings.staff_mfa && !user.mfa {
+        if user.lacks_second_factor(state) {
             // A password alone never opens the staff area: pages send to the second factor,
             // anything else is refused.
             return Err(if parts.method == axum::http::Method::GET {

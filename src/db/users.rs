@@ -162,6 +162,17 @@ pub async fn set_password(db: impl PgExecutor<'_>, id: Uuid, hash: &str) -> sqlx
     Ok(())
 }
 
+/// Ends every session of the user and returns the new epoch.
+pub async fn bump_session_epoch_returning(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<i32> {
+    sqlx::query_scalar(
+        "UPDATE users SET session_epoch = session_epoch + 1, updated_at = now() WHERE id = $1 \
+         RETURNING session_epoch",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await
+}
+
 /// Ends every session of the user (sessions carry the epoch they were issued under).
 pub async fn bump_session_epoch(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<()> {
     sqlx::query(

@@ -79,10 +79,6 @@ async fn page(
     })
 }
 
-fn safe_next(next: Option<String>) -> String {
-    next.filter(|n| urls::is_safe_next(n)).unwrap_or_default()
-}
-
 pub async fn form(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -91,7 +87,7 @@ pub async fn form(
     if user.role() != Role::Staff || user.mfa {
         return Ok(Redirect::to(urls::ADMIN).into_response());
     }
-    Ok(page(&state, &user, safe_next(q.next), None)
+    Ok(page(&state, &user, urls::safe_next(q.next), None)
         .await?
         .into_response())
 }
@@ -110,7 +106,7 @@ pub async fn submit(
     if user.role() != Role::Staff {
         return Err(AppError::Forbidden);
     }
-    let next = safe_next(form.next);
+    let next = urls::safe_next(form.next);
     let row = db::users::totp(&state.db, user.id())
         .await?
         .ok_or(AppError::NotFound)?;

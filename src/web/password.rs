@@ -32,14 +32,19 @@ pub struct PasswordPage {
 }
 
 fn home(user: &CurrentUser) -> &'static str {
-    if user.user.role == "staff" {
-        "/admin"
+    if user.role() == crate::domain::Role::Staff {
+        crate::web::urls::ADMIN
     } else {
-        "/"
+        crate::web::urls::DASHBOARD
     }
 }
 
 pub async fn form(State(state): State<AppState>, user: CurrentUser) -> AppResult<PasswordPage> {
+    if user.lacks_second_factor(&state) {
+        return Err(AppError::SecondFactorRequired {
+            next: Some("/password".to_owned()),
+        });
+    }
     Ok(PasswordPage {
         ctx: PageContext::new(&state, &user.session, Some(&user), "password").await?,
         errors: FieldErrors::default(),
@@ -61,6 +66,10 @@ pub async fn submit(
     user: CurrentUser,
     Form(form): Form<PasswordForm>,
 ) -> AppResult<Response> {
+    // A password alone must not be enough to lock the staff member out of their own sessions.
+    if user.lacks_second_factor(&state) {
+        return Err(AppError::Forbidden);
+    }
     let end_others = form.end_others.as_deref() == Some("on");
     let mut errors = FieldErrors::default();
     let stored = db::users::password_hash(&state.db, user.id()).await?;
@@ -88,9 +97,11 @@ pub async fn submit(
     let hash = state.hasher.hash(new.secret()).await?;
     let mut tx = state.db.begin().await?;
     db::users::set_password(&mut *tx, user.id(), &hash).await?;
-    if end_others {
-        db::users::bump_session_epoch(&mut *tx, user.id()).await?;
-    }
+    let new_epoch = if end_others {
+        Some(db::users::bump_session_epoch_returning(&mut *tx, user.id()).await?)
+    } else {
+        None
+    };
     audit::record(
         &mut *tx,
         &user.actor(),
@@ -105,8 +116,8 @@ pub async fn submit(
     let mut auth = get_auth(&user.session)
         .await?
         .ok_or(AppError::LoginRequired { next: None })?;
-    if end_others {
-        auth.epoch += 1;
+    if let Some(epoch) = new_epoch {
+        auth.epoch = epoch;
     }
     user.session.cycle_id().await?;
     set_auth(&user.session, &auth).await?;

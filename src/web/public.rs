@@ -37,10 +37,6 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-fn safe_next(next: Option<String>) -> String {
-    next.filter(|n| urls::is_safe_next(n)).unwrap_or_default()
-}
-
 pub async fn login_form(
     State(state): State<AppState>,
     session: Session,
@@ -53,7 +49,7 @@ pub async fn login_form(
     Ok(LoginPage {
         ctx: PageContext::new(&state, &session, None, "login").await?,
         email: String::new(),
-        next: safe_next(q.next),
+        next: urls::safe_next(q.next),
         error: None,
     }
     .into_response())
@@ -73,7 +69,7 @@ pub async fn login_submit(
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     let outcome = login::login(&state, &session, &form.email, &form.password, ip).await?;
-    let next = safe_next(form.next);
+    let next = urls::safe_next(form.next);
     let (status, error) = match outcome {
         LoginOutcome::LoggedIn => {
             let user = crate::auth::session::get_auth(&session)

@@ -29,6 +29,11 @@ pub fn is_safe_next(next: &str) -> bool {
         && next.chars().all(|c| !c.is_control() && c != '\\')
 }
 
+/// `next` if it is a safe same-origin path, else empty.
+pub fn safe_next(next: Option<String>) -> String {
+    next.filter(|n| is_safe_next(n)).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_safe_next;

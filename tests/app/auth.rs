@@ -464,3 +464,58 @@ async fn a_locked_account_recovers_through_a_staff_password_reset() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_password_alone_cannot_change_a_staff_password() {
+    let app = spawn_app().await;
+    let id = app
+        .create_user("p@example.com", STAFF_PW, Role::Staff, None)
+        .await;
+    app.client.login("p@example.com", STAFF_PW).await;
+    let res = app.client.get("/password").await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/mfa?next=%2Fpassword");
+    let pw = "another staff pass phrase";
+    let res = app
+        .client
+        .post_form(
+            "/password",
+            &[
+                ("current", STAFF_PW),
+                ("new", pw),
+                ("confirm", pw),
+                ("end_others", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(
+        app.new_client()
+            .login("p@example.com", STAFF_PW)
+            .await
+            .status(),
+        303,
+        "password unchanged"
+    );
+    // With the second factor, the same change goes through.
+    let c = app.new_client();
+    app.login_staff_as(&c, id, "p@example.com", STAFF_PW).await;
+    let res = c
+        .post_form(
+            "/password",
+            &[
+                ("current", STAFF_PW),
+                ("new", pw),
+                ("confirm", pw),
+                ("end_others", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        c.get("/admin").await.status(),
+        200,
+        "this session carries on"
+    );
+    app.stop().await;
+}

@@ -92,15 +92,11 @@ fn blank(o: &Option<String>) -> Option<&str> {
 }
 
 fn parse_date(raw: Option<&str>, field: &'static str, errors: &mut FieldErrors) -> Option<Date> {
-    let s = raw?;
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    match Date::parse(s, fmt) {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.add(field, "Use a date like 2026-01-31.");
-            None
-        }
+    let d = super::view::parse_date(raw?);
+    if d.is_none() {
+        errors.add(field, "Use a date like 2026-01-31.");
     }
+    d
 }
 
 /// A validated date range as CBC time strings; at most one year long.

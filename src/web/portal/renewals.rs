@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use time::{Date, OffsetDateTime, UtcOffset};
+use time::{OffsetDateTime, UtcOffset};
 
 use super::actions::{Fields, after_submit, repeat_of, tz_of};
 use crate::actions::resources::{self as res, POLICY_AUTO_RENEW, cbc_time};
@@ -109,10 +109,6 @@ struct Filter {
     limit: u64,
 }
 
-fn parse_date(s: &str) -> Option<Date> {
-    Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()
-}
-
 fn parse_filter(q: &ResourceQuery, tz: UtcOffset) -> Result<Filter, FieldErrors> {
     let mut errors = FieldErrors::default();
     let now = OffsetDateTime::now_utc();
@@ -126,8 +122,8 @@ fn parse_filter(q: &ResourceQuery, tz: UtcOffset) -> Result<Filter, FieldErrors>
             _ => errors.add("expiring", "Choose 7, 15 or 30 days."),
         }
     } else {
-        let f = blank(&q.expire_from).map(|s| (s, parse_date(s)));
-        let t = blank(&q.expire_to).map(|s| (s, parse_date(s)));
+        let f = blank(&q.expire_from).map(|s| (s, super::view::parse_date(s)));
+        let t = blank(&q.expire_to).map(|s| (s, super::view::parse_date(s)));
         if let Some((_, None)) = f {
             errors.add("expire_from", "Use a date like 2026-01-31.");
         }
