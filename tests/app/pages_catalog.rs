@@ -100,3 +100,38 @@ async fn catalog_export_streams_every_row() {
     assert_eq!(r.records().count() as u64, total);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn catalog_exports_follow_the_pages_filters() {
+    let app = spawn_sandboxed_app().await;
+    app.login_as(Role::Viewer, app.account_a()).await;
+    for (page, export, needle) in [
+        ("/catalog/units?q=GB", "/catalog/units/export?q=GB", "gb"),
+        (
+            "/catalog/units?measure_type=3",
+            "/catalog/units/export?measure_type=3",
+            "",
+        ),
+        (
+            "/catalog/usage-types?q=duration",
+            "/catalog/usage-types/export?q=duration",
+            "duration",
+        ),
+    ] {
+        let html = get_ok(&app, page, 200).await;
+        let shown = count(&html);
+        assert!(shown > 0, "{page} shows rows");
+        let csv = app.client.get(export).await.text().await.expect("csv");
+        let lines: Vec<&str> = csv.lines().skip(1).filter(|l| !l.is_empty()).collect();
+        assert_eq!(
+            lines.len() as u64,
+            shown,
+            "{export} has the page's {shown} rows:\n{csv}"
+        );
+        assert!(
+            lines.iter().all(|l| l.to_lowercase().contains(needle)),
+            "{export}"
+        );
+    }
+    app.stop().await;
+}

@@ -595,12 +595,18 @@ async fn service_resources_export(
     State(state): State<AppState>,
     customer: Customer,
     Path(code): Path<String>,
+    Query(q): Query<CatalogQuery>,
 ) -> AppResult<Response> {
     let code = check_service_code(&code)?;
     let v = Viewer::load(&state, customer).await?;
+    let c = check(&q, &["name", "code"]);
+    if !c.errors.is_empty() {
+        return Err(AppError::BadRequest(c.errors.summary().unwrap_or_default()));
+    }
     view::rate_limit(v.user_id(), "export", view::EXPORTS_PER_MIN)?;
-    let (cbc, creds) = (state.cbc.clone(), v.creds.clone());
+    let (cbc, creds, search) = (state.cbc.clone(), v.creds.clone(), c.q.clone());
     let rows = view::paged_rows(UPSTREAM_LIMIT, move |offset, limit| {
+        let search = search.clone();
         let (cbc, creds, req) = (
             cbc.clone(),
             creds.clone(),
@@ -616,6 +622,11 @@ async fn service_resources_export(
                 .infos
                 .iter()
                 .filter_map(|i| i.basic_info.as_ref())
+                .filter(|b| {
+                    search
+                        .as_deref()
+                        .is_none_or(|q| contains(&b.name, q) || contains(&b.resource_type_code, q))
+                })
                 .map(|b| {
                     vec![
                         Cell::from(b.name.clone()),
@@ -750,7 +761,9 @@ async fn usage_types_export(
     }
     view::rate_limit(v.user_id(), "export", view::EXPORTS_PER_MIN)?;
     let (cbc, creds, rt) = (state.cbc.clone(), v.creds.clone(), c.resource_type.clone());
+    let search = c.q.clone();
     let rows = view::paged_rows(UPSTREAM_LIMIT, move |offset, limit| {
+        let search = search.clone();
         let (cbc, creds, req) = (
             cbc.clone(),
             creds.clone(),
@@ -765,6 +778,11 @@ async fn usage_types_export(
             let rows = r
                 .usage_types
                 .iter()
+                .filter(|u| {
+                    search
+                        .as_deref()
+                        .is_none_or(|q| contains(&u.name, q) || contains(&u.code, q))
+                })
                 .map(|u| {
                     vec![
                         Cell::from(u.name.clone()),
@@ -921,10 +939,23 @@ async fn units(
     Ok(page.respond())
 }
 
-async fn units_export(State(state): State<AppState>, customer: Customer) -> AppResult<Response> {
+async fn units_export(
+    State(state): State<AppState>,
+    customer: Customer,
+    Query(q): Query<CatalogQuery>,
+) -> AppResult<Response> {
     let v = Viewer::load(&state, customer).await?;
+    let c = check(&q, &["id", "name"]);
+    if !c.errors.is_empty() {
+        return Err(AppError::BadRequest(c.errors.summary().unwrap_or_default()));
+    }
     view::rate_limit(v.user_id(), "export", view::EXPORTS_PER_MIN)?;
-    let (cbc, creds) = (state.cbc.clone(), v.creds.clone());
+    let (cbc, creds, search, measure_type) = (
+        state.cbc.clone(),
+        v.creds.clone(),
+        c.q.clone(),
+        c.measure_type,
+    );
     // One upstream call: ListMeasureUnits has no paging.
     let rows = futures_util::stream::once(async move {
         let r = cbc
@@ -938,6 +969,12 @@ async fn units_export(State(state): State<AppState>, customer: Customer) -> AppR
             .map_err(|e| AppError::upstream_read("Exporting measurement units", e))?;
         Ok(r.measure_units
             .iter()
+            .filter(|u| measure_type.is_none_or(|t| u.measure_type == Some(t)))
+            .filter(|u| {
+                search
+                    .as_deref()
+                    .is_none_or(|q| contains(&u.measure_name, q) || contains(&u.abbreviation, q))
+            })
             .map(|u| {
                 vec![
                     Cell::Int(u.measure_id.unwrap_or_default()),
