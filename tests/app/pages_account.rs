@@ -13,7 +13,9 @@ async fn account_page_shows_balances_by_type_and_the_quota() {
     let html = get_ok(&app, "/account", 200).await;
     let names = select_text(&html, "table.balances tbody td:first-child");
     assert!(names.iter().any(|n| n == "Cash balance"), "{names:?}");
-    for a in select_text(&html, "table.balances td.amount") {
+    let amounts = select_text(&html, "table.balances td.amount");
+    assert!(!amounts.is_empty());
+    for a in amounts {
         assert!(is_money(&a), "{a}");
     }
     assert!(is_money(&select_text(&html, ".debt")[0]));
@@ -79,12 +81,14 @@ async fn coupons_filter_by_status_and_sort_by_expiry() {
     assert!(rows(&all, "table") > 0);
     let avail = get_ok(&app, "/coupons?status=2", 200).await;
     let statuses = select_text(&avail, "table tbody .status-pill");
+    assert!(!statuses.is_empty(), "the sandbox seeds available coupons");
     assert!(statuses.iter().all(|s| s == "Available"), "{statuses:?}");
     assert!(count(&avail) <= n_all);
     let asc = get_ok(&app, "/coupons?sort=expiry&dir=asc&size=100", 200).await;
     let desc = get_ok(&app, "/coupons?sort=expiry&dir=desc&size=100", 200).await;
     let col = |h: &str| select_text(h, "table tbody tr td:nth-child(7)");
     let (a, mut d) = (col(&asc), col(&desc));
+    assert!(a.len() > 1, "enough coupons to see an order: {a:?}");
     d.reverse();
     assert_eq!(a, d, "desc is asc reversed");
     let mut sorted = a.clone();
