@@ -154,13 +154,22 @@ pub async fn live_for_target(
     .await
 }
 
-/// Live attempts of an account (shown as warnings on list pages).
-pub async fn live_for_account(db: &PgPool, account: Uuid) -> sqlx::Result<Vec<Attempt>> {
+/// Live attempts of an account (shown as warnings), of the given actions and, when given, on
+/// one target. Filtered here, before the limit, so a busy account cannot hide the one that matters.
+pub async fn live_for_account(
+    db: &PgPool,
+    account: Uuid,
+    actions: &[&str],
+    target: Option<&str>,
+) -> sqlx::Result<Vec<Attempt>> {
     sqlx::query_as(
         "SELECT * FROM action_attempts WHERE cloud_account_id = $1 \
-         AND status IN ('in_progress', 'unknown') ORDER BY created_at LIMIT 50",
+         AND status IN ('in_progress', 'unknown') AND action = ANY($2) \
+         AND ($3::text IS NULL OR target = $3) ORDER BY created_at LIMIT 50",
     )
     .bind(account)
+    .bind(actions)
+    .bind(target)
     .fetch_all(db)
     .await
 }

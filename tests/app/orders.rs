@@ -638,3 +638,44 @@ async fn the_list_filters_validates_ranges_and_exports() {
     assert_eq!(lines.count(), statuses.len());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_being_confirmed_notice_survives_many_other_live_attempts() {
+    let app = spawn_sandboxed_app().await;
+    let user = app.login_as(Role::Manager, app.account_a()).await;
+    let order = affordable_order(&app.client).await;
+    // Sixty unsettled attempts on other targets, older than the one that matters.
+    for i in 0..60 {
+        sqlx::query(
+            "INSERT INTO action_attempts (id, user_id, cloud_account_id, idempotency_key, action, target, request, status, created_at, next_reconcile_at) \
+             VALUES ($1, $2, $3, $4, 'renew', $5, '{}', 'unknown', now() - interval '1 hour', now() + interval '1 day')",
+        )
+        .bind(uuid::Uuid::new_v4())
+        .bind(user)
+        .bind(app.account_a())
+        .bind(uuid::Uuid::new_v4())
+        .bind(format!("other-resource-{i}"))
+        .execute(&app.db)
+        .await
+        .expect("insert");
+    }
+    sqlx::query(
+        "INSERT INTO action_attempts (id, user_id, cloud_account_id, idempotency_key, action, target, request, status, next_reconcile_at) \
+         VALUES ($1, $2, $3, $4, 'pay_order', $5, '{}', 'unknown', now() + interval '1 day')",
+    )
+    .bind(uuid::Uuid::new_v4())
+    .bind(user)
+    .bind(app.account_a())
+    .bind(uuid::Uuid::new_v4())
+    .bind(&order)
+    .execute(&app.db)
+    .await
+    .expect("insert");
+    let html = app.client.get_html(&format!("/orders/{order}")).await;
+    let notices = select_text(&html, ".flash-warning");
+    assert!(
+        notices.iter().any(|n| n.contains("is being confirmed")),
+        "{notices:?}"
+    );
+    app.stop().await;
+}

@@ -773,17 +773,25 @@ async fn detail_page(
             .map(|b: Benefit| (b.form_value(), b.label))
             .collect();
     }
-    let live = crate::db::attempts::live_for_account(&state.db, who.cloud_account_id)
-        .await?
-        .into_iter()
-        .filter(|a| a.target == id)
-        .map(|a| {
-            (
-                a.id.to_string(),
-                ActionKind::parse(&a.action).map_or("Action", ActionKind::label),
-            )
-        })
-        .collect();
+    let order_actions = [
+        ActionKind::PayOrder.as_str(),
+        ActionKind::CancelOrder.as_str(),
+    ];
+    let live = crate::db::attempts::live_for_account(
+        &state.db,
+        who.cloud_account_id,
+        &order_actions,
+        Some(id),
+    )
+    .await?
+    .into_iter()
+    .map(|a| {
+        (
+            a.id.to_string(),
+            ActionKind::parse(&a.action).map_or("Action", ActionKind::label),
+        )
+    })
+    .collect();
     Ok(OrderDetailPage {
         ctx: PageContext::new(state, &who.user.session, Some(&who.user), "orders").await?,
         id: id.to_owned(),

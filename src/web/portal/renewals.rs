@@ -381,18 +381,27 @@ async fn list_page(
             label: policy_name(p).to_owned(),
         })
         .collect();
-    let live = crate::db::attempts::live_for_account(&state.db, who.cloud_account_id)
-        .await?
-        .into_iter()
-        .filter(|a| ActionKind::parse(&a.action).is_some_and(|k| k.resource_type() != kind::ORDER))
-        .map(|a| {
-            (
-                a.id.to_string(),
-                ActionKind::parse(&a.action).map_or("Action", ActionKind::label),
-                a.target.replace(',', ", "),
-            )
-        })
+    let resource_actions: Vec<&str> = ActionKind::ALL
+        .iter()
+        .filter(|k| k.resource_type() != kind::ORDER)
+        .map(|k| k.as_str())
         .collect();
+    let live = crate::db::attempts::live_for_account(
+        &state.db,
+        who.cloud_account_id,
+        &resource_actions,
+        None,
+    )
+    .await?
+    .into_iter()
+    .map(|a| {
+        (
+            a.id.to_string(),
+            ActionKind::parse(&a.action).map_or("Action", ActionKind::label),
+            a.target.replace(',', ", "),
+        )
+    })
+    .collect();
     let mut page = RenewalsPage {
         ctx: PageContext::new(state, &who.user.session, Some(&who.user), "renewals").await?,
         q: q.pairs(),
