@@ -1459,17 +1459,22 @@ async fn a_hundred_identical_concurrent_reads_make_one_sandbox_call() {
     ctx.app.stop().await;
 }
 
+/// The cheapest pending order: the sandbox also seeds one the balance cannot pay, and a test
+/// that picked it would see a business error instead of what it tests.
 async fn one_pending_order(ctx: &Ctx) -> String {
-    ctx.fresh(&ListCustomerOrdersRequest {
-        status: Some(6),
-        limit: Some(1),
-        ..Default::default()
-    })
-    .await
-    .order_infos
-    .first()
-    .and_then(|o| o.order_id.clone())
-    .expect("a pending order")
+    let mut orders = ctx
+        .fresh(&ListCustomerOrdersRequest {
+            status: Some(6),
+            limit: Some(100),
+            ..Default::default()
+        })
+        .await
+        .order_infos;
+    orders.sort_by_key(|o| o.amount_after_discount);
+    orders
+        .first()
+        .and_then(|o| o.order_id.clone())
+        .expect("a pending order")
 }
 
 async fn order_status(ctx: &Ctx, id: &str) -> Option<i64> {
