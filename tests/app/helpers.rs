@@ -71,9 +71,7 @@ pub fn admin_database_url() -> String {
 /// Settings for a test app: port 0, its own database and data dir, fast timeouts.
 pub fn test_settings(db_name: &str) -> Settings {
     let mut s = Settings::from_env().expect("settings");
-    let base = admin_database_url();
-    let (prefix, _) = base.rsplit_once('/').expect("database url has a path");
-    s.database_url = SecretString::from(format!("{prefix}/{db_name}"));
+    s.database_url = SecretString::from(database_url(db_name));
     s.database_url_explicit = true;
     s.listen = "127.0.0.1:0".parse().expect("addr");
     s.data_dir = std::env::temp_dir().join(format!("cbc-portal-test-{db_name}"));
@@ -115,14 +113,38 @@ pub async fn spawn_app() -> TestApp {
 /// Starts an app after `configure` adjusts its settings.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     init_logs();
-    let db_name = format!("t_{}", Uuid::new_v4().simple());
+    let db_name = create_database().await;
+    start(db_name, configure).await
+}
+
+/// A fresh, empty test database; its name carries this run's prefix (`TEST_DB_PREFIX`, set by
+/// `scripts/test.sh`) so that clean-up never touches databases another run created.
+pub async fn create_database() -> String {
+    let prefix = std::env::var("TEST_DB_PREFIX").unwrap_or_else(|_| "t_".to_owned());
+    let db_name = format!("{prefix}{}", Uuid::new_v4().simple());
     let mut conn = PgConnection::connect(&admin_database_url())
         .await
         .expect("Postgres must run for the tests (set TEST_DATABASE_URL)");
     conn.execute(format!("CREATE DATABASE \"{db_name}\"").as_str())
         .await
         .expect("create test database");
-    start(db_name, configure).await
+    db_name
+}
+
+/// The URL of test database `db_name` on the test server.
+pub fn database_url(db_name: &str) -> String {
+    let base = admin_database_url();
+    let (server, _) = base.rsplit_once('/').expect("database url has a path");
+    format!("{server}/{db_name}")
+}
+
+/// Drops a test database made by [`create_database`].
+pub async fn drop_database(db_name: &str) {
+    if let Ok(mut conn) = PgConnection::connect(&admin_database_url()).await {
+        let _ = conn
+            .execute(format!("DROP DATABASE IF EXISTS \"{db_name}\" WITH (FORCE)").as_str())
+            .await;
+    }
 }
 
 /// Starts an app with the embedded sandbox serving two cloud accounts, "Acme" and "Globex".
@@ -425,13 +447,7 @@ impl TestApp {
         if !self.owns_db {
             return;
         }
-        if let Ok(mut conn) = PgConnection::connect(&admin_database_url()).await {
-            let _ = conn
-                .execute(
-                    format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.db_name).as_str(),
-                )
-                .await;
-        }
+        drop_database(&self.db_name).await;
     }
 }
 
