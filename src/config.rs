@@ -19,6 +19,7 @@ pub struct Settings {
     /// the `Origin` check. Default `http://<PORTAL_LISTEN>`.
     pub public_url: String,
     /// `DATABASE_URL` — Postgres. Default `postgres://postgres@localhost:5432/cbc_portal`.
+    /// With `DATABASE_PASSWORD_FILE` set, the password read from that file is merged in.
     pub database_url: SecretString,
     /// Whether `DATABASE_URL` was set explicitly. If not, and the default server does not
     /// answer, a private cluster is started under the data dir (when Postgres binaries exist).
@@ -93,6 +94,11 @@ pub struct Settings {
     pub reconcile_interval: Duration,
     /// `PORTAL_LOG_FORMAT` — `json` (default) or `pretty`. Filter with `RUST_LOG`.
     pub log_format: LogFormat,
+    /// `DATABASE_PASSWORD_FILE` — a file holding the database password (as the Postgres image
+    /// reads `POSTGRES_PASSWORD_FILE`): one line, trailing newline ignored. It is merged into
+    /// `DATABASE_URL`, which must then name the user and carry no password of its own. Like the
+    /// key file, it is refused if group or others can read it. Unset by default.
+    pub database_password_file: Option<PathBuf>,
 }
 
 /// Log output format.
@@ -142,7 +148,13 @@ impl Settings {
     /// Reads the environment.
     pub fn from_env() -> anyhow::Result<Self> {
         let listen: SocketAddr = parse("PORTAL_LISTEN", SocketAddr::from(([127, 0, 0, 1], 8080)))?;
-        let database_url = var("DATABASE_URL");
+        let database_password_file = var("DATABASE_PASSWORD_FILE").map(PathBuf::from);
+        let mut database_url = var("DATABASE_URL");
+        if let Some(file) = &database_password_file {
+            let password = read_secret_file(file).context("DATABASE_PASSWORD_FILE")?;
+            let url = database_url.as_deref().unwrap_or(DEFAULT_DATABASE_URL);
+            database_url = Some(with_password(url, &password).context("DATABASE_PASSWORD_FILE")?);
+        }
         let log_format = match var("PORTAL_LOG_FORMAT").as_deref() {
             None | Some("json") => LogFormat::Json,
             Some("pretty") => LogFormat::Pretty,
@@ -196,6 +208,7 @@ impl Settings {
             cbc_price_ttl: secs("PORTAL_CBC_PRICE_CACHE_SECS", 600)?,
             cbc_account_ttl: secs("PORTAL_CBC_ACCOUNT_CACHE_SECS", 30)?,
             log_format,
+            database_password_file,
         })
     }
 
@@ -213,6 +226,9 @@ impl Settings {
         if self.session_idle.is_zero() || self.session_absolute < self.session_idle {
             bail!("PORTAL_SESSION_ABSOLUTE_SECS must be at least PORTAL_SESSION_IDLE_SECS (> 0)");
         }
+        if self.secret_key.is_some() && self.secret_key_file.is_some() {
+            bail!("set PORTAL_SECRET_KEY or PORTAL_SECRET_KEY_FILE, not both");
+        }
         if !self.sandbox && self.secret_key.is_none() && self.secret_key_file.is_none() {
             bail!(
                 "PORTAL_SECRET_KEY (or PORTAL_SECRET_KEY_FILE) must be set when PORTAL_SANDBOX=off: \
@@ -224,6 +240,46 @@ impl Settings {
     }
 }
 
+/// Reads a one-line secret from a file only its owner can read; the trailing newline that
+/// `echo` and editors add is not part of it.
+fn read_secret_file(path: &std::path::Path) -> anyhow::Result<SecretString> {
+    crate::crypto::check_private_file(path)?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let line = text.trim_end_matches(['\n', '\r']);
+    if line.is_empty() {
+        bail!("{} is empty", path.display());
+    }
+    Ok(SecretString::from(line.to_owned()))
+}
+
+/// `url` with `password` (percent-encoded) added to its user part. The URL must name the user
+/// and must not carry a password already: two sources for one secret is a mistake to report.
+fn with_password(url: &str, password: &SecretString) -> anyhow::Result<String> {
+    use secrecy::ExposeSecret;
+    use std::fmt::Write;
+    let (scheme, rest) = url
+        .split_once("://")
+        .context("DATABASE_URL must be a postgres:// URL")?;
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let Some((user, host)) = authority.rsplit_once('@') else {
+        bail!("DATABASE_URL must name the user (postgres://USER@host/db) to take a password file");
+    };
+    if user.is_empty() || user.contains(':') {
+        bail!("DATABASE_URL must name the user and carry no password when a password file is set");
+    }
+    let mut encoded = String::new();
+    for b in password.expose_secret().bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            encoded.push(char::from(b));
+        } else {
+            let _ = write!(encoded, "%{b:02X}");
+        }
+    }
+    Ok(format!("{scheme}://{user}:{encoded}@{host}{tail}"))
+}
+
 /// The `host[:port]` part of an http(s) URL.
 pub fn url_host(url: &str) -> Option<&str> {
     let rest = url
@@ -231,4 +287,96 @@ pub fn url_host(url: &str) -> Option<&str> {
         .or_else(|| url.strip_prefix("http://"))?;
     let host = rest.split('/').next()?;
     (!host.is_empty()).then_some(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+    use std::str::FromStr;
+
+    fn merged(url: &str, pw: &str) -> anyhow::Result<String> {
+        with_password(url, &SecretString::from(pw.to_owned()))
+    }
+
+    #[test]
+    fn a_password_file_is_merged_into_the_database_url() {
+        let url = merged(
+            "postgres://portal@db:5432/cbc_portal?sslmode=prefer",
+            "s3cret",
+        )
+        .expect("merge");
+        assert_eq!(
+            url,
+            "postgres://portal:s3cret@db:5432/cbc_portal?sslmode=prefer"
+        );
+    }
+
+    #[test]
+    fn any_password_survives_the_merge_byte_for_byte() {
+        let pw = "p@ss:w/rd?#%+ é&=";
+        let url = merged("postgres://portal@db/cbc_portal", pw).expect("merge");
+        let opts = sqlx::postgres::PgConnectOptions::from_str(&url).expect("parses");
+        assert_eq!(opts.get_host(), "db");
+        assert_eq!(opts.get_username(), "portal");
+        assert_eq!(opts.get_database(), Some("cbc_portal"));
+        // The options keep the password private; the round trip through the URL must be exact.
+        let enc = url
+            .strip_prefix("postgres://portal:")
+            .and_then(|r| r.strip_suffix("@db/cbc_portal"))
+            .expect("password part");
+        assert!(!enc.contains(['@', ':', '/', '?', '#', ' ']), "{enc}");
+        let mut decoded = Vec::new();
+        let mut bytes = enc.bytes();
+        while let Some(b) = bytes.next() {
+            if b == b'%' {
+                let hex: String = bytes.by_ref().take(2).map(char::from).collect();
+                decoded.push(u8::from_str_radix(&hex, 16).expect("hex"));
+            } else {
+                decoded.push(b);
+            }
+        }
+        assert_eq!(String::from_utf8(decoded).expect("utf8"), pw);
+    }
+
+    #[test]
+    fn a_url_with_its_own_password_or_no_user_refuses_a_password_file() {
+        let e = merged("postgres://portal:old@db/cbc_portal", "new").expect_err("two passwords");
+        assert!(e.to_string().contains("no password"), "{e}");
+        let e = merged("postgres://db/cbc_portal", "new").expect_err("no user");
+        assert!(e.to_string().contains("name the user"), "{e}");
+    }
+
+    #[test]
+    fn a_password_file_loses_its_trailing_newline_and_must_be_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("cbc-portal-pwfile-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let file = dir.join("db_password");
+        std::fs::write(&file, "hunter2 two\n").expect("write");
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        assert_eq!(
+            read_secret_file(&file).expect("read").expose_secret(),
+            "hunter2 two"
+        );
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+        let e = read_secret_file(&file).expect_err("group-readable");
+        assert!(format!("{e:#}").contains("chmod 600"), "{e:#}");
+        std::fs::write(&file, "\n").expect("write");
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        assert!(
+            read_secret_file(&file).is_err(),
+            "an empty password file is refused"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_secret_key_and_a_secret_key_file_together_are_refused() {
+        let mut s = Settings::from_env().expect("settings");
+        s.secret_key = Some(SecretString::from("k".to_owned()));
+        s.secret_key_file = Some(PathBuf::from("/run/secrets/portal_key"));
+        let e = s.validate().expect_err("both set");
+        assert!(e.to_string().contains("not both"), "{e}");
+    }
 }
