@@ -124,11 +124,14 @@ pub async fn prepare_database(
     settings: &mut Settings,
 ) -> anyhow::Result<(sqlx::PgPool, Option<PrivateCluster>)> {
     let (pool, cluster) = connect(settings).await?;
-    db::migrate(&pool).await?;
-    PostgresStore::new(pool.clone())
-        .migrate()
-        .await
-        .context("creating the session table")?;
+    db::with_migration_lock(&pool, async {
+        db::migrate(&pool).await?;
+        PostgresStore::new(pool.clone())
+            .migrate()
+            .await
+            .context("creating the session table")
+    })
+    .await?;
     Ok((pool, cluster))
 }
 

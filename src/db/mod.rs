@@ -51,8 +51,13 @@ pub async fn create_database_if_missing(opts: &PgConnectOptions) -> anyhow::Resu
         let stmt = format!("CREATE DATABASE \"{name}\"");
         match conn.execute(stmt.as_str()).await {
             Ok(_) => tracing::info!(database = %name, "created database"),
-            // Another replica may have created it in the meantime.
-            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P04") => {}
+            // Another replica may have created it in the meantime: Postgres says so with
+            // "already exists" or, when both ran at once, a unique violation on the catalog.
+            Err(sqlx::Error::Database(e))
+                if matches!(e.code().as_deref(), Some("42P04" | "23505")) =>
+            {
+                tracing::info!(database = %name, "another process created the database");
+            }
             Err(e) => return Err(e).context("creating the database"),
         }
     }
@@ -66,6 +71,42 @@ pub fn pool(opts: PgConnectOptions, max_connections: u32) -> PgPool {
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(3))
         .connect_lazy_with(opts)
+}
+
+/// Key of the advisory lock held while the schema changes; any constant unique to the portal.
+const MIGRATION_LOCK: i64 = 0x6362_6370_6d69_67; // "cbcpmig"
+
+/// Runs `work` while holding the portal's migration lock, so that of several replicas starting
+/// at once exactly one changes the schema and the others wait, then find nothing left to do.
+/// The lock lives on a connection of its own, closed at the end: a crash releases it too.
+pub async fn with_migration_lock<T>(
+    pool: &PgPool,
+    work: impl Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect_with(&pool.connect_options())
+        .await
+        .context("connecting to take the migration lock")?;
+    let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+        .bind(MIGRATION_LOCK)
+        .fetch_one(&mut conn)
+        .await
+        .context("taking the migration lock")?;
+    if !got {
+        tracing::info!("another replica is migrating the database; waiting for it");
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut conn)
+            .await
+            .context("waiting for the migration lock")?;
+    }
+    let result = work.await;
+    let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut conn)
+        .await;
+    let _ = conn.close().await;
+    result
 }
 
 /// Runs pending migrations.

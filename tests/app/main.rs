@@ -10,6 +10,7 @@ mod browser;
 mod cbc_client;
 mod cbc_sandbox;
 mod enterprise;
+mod ops;
 mod orders;
 mod pages_account;
 mod pages_bills;
