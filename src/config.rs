@@ -99,6 +99,10 @@ pub struct Settings {
     /// `DATABASE_URL`, which must then name the user and carry no password of its own. Like the
     /// key file, it is refused if group or others can read it. Unset by default.
     pub database_password_file: Option<PathBuf>,
+    /// `PORTAL_METRICS_LISTEN` — address of a separate listener serving Prometheus metrics at
+    /// `/metrics`, e.g. `0.0.0.0:9090`. Unset (default): no metrics listener. Never the public
+    /// port: metrics are for the operator's network only.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// Log output format.
@@ -209,6 +213,13 @@ impl Settings {
             cbc_account_ttl: secs("PORTAL_CBC_ACCOUNT_CACHE_SECS", 30)?,
             log_format,
             database_password_file,
+            metrics_listen: var("PORTAL_METRICS_LISTEN")
+                .map(|v| {
+                    v.trim().parse().map_err(|e| {
+                        anyhow::anyhow!("PORTAL_METRICS_LISTEN={v:?} is not valid: {e}")
+                    })
+                })
+                .transpose()?,
         })
     }
 
@@ -234,6 +245,12 @@ impl Settings {
                 "PORTAL_SECRET_KEY (or PORTAL_SECRET_KEY_FILE) must be set when PORTAL_SANDBOX=off: \
                  generate one with `openssl rand -base64 32`"
             );
+        }
+        if let Some(m) = self.metrics_listen
+            && m.port() != 0
+            && m.port() == self.listen.port()
+        {
+            bail!("PORTAL_METRICS_LISTEN must use another port than PORTAL_LISTEN");
         }
         url_host(&self.public_url).context("PORTAL_PUBLIC_URL must be an http(s) URL")?;
         Ok(())

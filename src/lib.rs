@@ -18,6 +18,7 @@ pub mod crypto;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod metrics;
 pub mod ownership;
 pub mod pgserver;
 pub mod sandbox;

@@ -23,6 +23,8 @@ pub struct Application {
     private_pg: Option<PrivateCluster>,
     sandbox: Option<crate::sandbox::Sandbox>,
     setup_link: Option<String>,
+    /// The metrics listener and exporter, when `PORTAL_METRICS_LISTEN` is set.
+    metrics: Option<(TcpListener, metrics_exporter_prometheus::PrometheusHandle)>,
 }
 
 fn random_code(len: usize, alphabet: &[u8]) -> String {
@@ -164,6 +166,17 @@ impl Application {
         if settings.listen.port() == 0 {
             settings.public_url = format!("http://{local}");
         }
+        let metrics = match settings.metrics_listen {
+            Some(addr) => {
+                let l = TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("binding the metrics listener to {addr}"))?;
+                // Port 0 (tests) becomes the port actually bound.
+                settings.metrics_listen = Some(l.local_addr()?);
+                crate::metrics::install().map(|h| (l, h))
+            }
+            None => None,
+        };
         let store = CachedStore::new(
             PostgresStore::new(db.clone()),
             settings.session_cache_ttl,
@@ -213,6 +226,7 @@ impl Application {
             private_pg,
             sandbox,
             setup_link,
+            metrics,
         })
     }
 
@@ -240,7 +254,18 @@ impl Application {
             private_pg,
             sandbox,
             setup_link: _,
+            metrics,
         } = self;
+        let exporter = metrics.map(|(listener, handle)| {
+            let upkeep = crate::metrics::spawn_upkeep(handle.clone());
+            let app = crate::metrics::router(state.clone(), handle);
+            let server = tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, app).await {
+                    tracing::error!(error = %e, "metrics listener failed");
+                }
+            });
+            [upkeep, server]
+        });
         let sweeper = tokio::spawn(
             state
                 .sessions
@@ -249,7 +274,8 @@ impl Application {
                 .continuously_delete_expired(std::time::Duration::from_secs(60)),
         );
         let reconciler = crate::actions::reconciler::spawn(state.clone());
-        let app = web::router(state.clone());
+        let app =
+            web::router(state.clone()).layer(axum::middleware::from_fn(crate::metrics::track_http));
         let served = axum::serve(
             listener,
             app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -259,6 +285,7 @@ impl Application {
         .context("serving HTTP");
         sweeper.abort();
         reconciler.abort();
+        exporter.into_iter().flatten().for_each(|t| t.abort());
         if let Some(s) = sandbox {
             s.shutdown().await;
         }

@@ -454,6 +454,7 @@ pub async fn settle_and_audit(
         .await?;
     }
     tx.commit().await?;
+    crate::metrics::action_settled(kind.as_str(), s.status);
     Ok(Some(row))
 }
 

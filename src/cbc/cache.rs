@@ -190,8 +190,12 @@ pub(crate) async fn cached<O: Operation>(
         op: O::ID,
         request: canonical_request(req)?,
     };
+    // Whether this lookup ran the fetch (a miss) or was served by the cache or by another
+    // caller's fetch in flight (a hit).
+    let fetched_here = std::sync::atomic::AtomicBool::new(false);
     let fetched = cache
         .try_get_with(key.clone(), async {
+            fetched_here.store(true, std::sync::atomic::Ordering::Relaxed);
             let value = client.call(acct, req).await?;
             let entry = Entry {
                 value: Arc::new(value),
@@ -201,6 +205,8 @@ pub(crate) async fn cached<O: Operation>(
             Ok::<_, CbcError>(entry)
         })
         .await;
+    let missed = fetched_here.load(std::sync::atomic::Ordering::Relaxed);
+    crate::metrics::cbc_cache(O::ID, if missed { "miss" } else { "hit" });
     match fetched {
         Ok(entry) => unpack::<O>(entry, false),
         Err(shared) => {
@@ -213,6 +219,7 @@ pub(crate) async fn cached<O: Operation>(
                     error_code = err.error_code(),
                     "serving stale cbc data"
                 );
+                crate::metrics::cbc_cache(O::ID, "stale");
                 return unpack::<O>(entry, true);
             }
             Err(err)

@@ -208,6 +208,23 @@ impl Client {
             || matches!(*state, Breaker::HalfOpen)
     }
 
+    /// Every endpoint's breaker as (origin, state): 0 closed, 1 open, 2 half-open or due for
+    /// a probe. For metrics.
+    pub fn breaker_states(&self) -> Vec<(String, u8)> {
+        let now = Instant::now();
+        lock(&self.inner.breakers)
+            .iter()
+            .map(|(origin, cell)| {
+                let state = match *lock(cell) {
+                    Breaker::Closed { .. } => 0,
+                    Breaker::Open { until } if until > now => 1,
+                    Breaker::Open { .. } | Breaker::HalfOpen => 2,
+                };
+                (origin.clone(), state)
+            })
+            .collect()
+    }
+
     /// Sends `req` fresh, bypassing the cache. Reads and price inquiries are retried on
     /// transient failures; actions are sent at most once.
     pub async fn call<O: Operation>(
@@ -250,6 +267,7 @@ impl Client {
                     Err(e) => break Err(e),
                 }
             };
+            crate::metrics::cbc_call(O::ID, result.as_ref().err(), started.elapsed());
             let span = tracing::Span::current();
             span.record("attempts", attempt);
             span.record("duration_ms", started.elapsed().as_millis() as u64);
@@ -336,6 +354,7 @@ impl Client {
         match wait {
             Ok(d) if d.is_zero() => Ok(()),
             Ok(d) => {
+                crate::metrics::cbc_throttle_wait(op, d);
                 tokio::time::sleep(d).await;
                 Ok(())
             }
@@ -379,15 +398,16 @@ impl Client {
                 Some(d) if queue_started.elapsed() + d > max_wait => {
                     return Err(CbcError::Busy { waited: max_wait });
                 }
-                Some(d) => tokio::time::sleep(d).await,
+                Some(d) => {
+                    crate::metrics::cbc_throttle_wait(O::ID, d);
+                    tokio::time::sleep(d).await;
+                }
             }
         }
         let result = self.send::<O>(acct, &prepared).await;
-        match &result {
-            Err(e) if e.is_upstream_failure() => {
-                permit.settle(false, self.inner.settings.breaker_threshold)
-            }
-            _ => permit.settle(true, self.inner.settings.breaker_threshold),
+        let healthy = !matches!(&result, Err(e) if e.is_upstream_failure());
+        if permit.settle(healthy, self.inner.settings.breaker_threshold) {
+            crate::metrics::cbc_breaker_opened(&prepared.origin);
         }
         result
     }
@@ -677,10 +697,12 @@ impl BreakerPermit {
         })
     }
 
-    fn settle(&mut self, healthy: bool, threshold: u32) {
+    /// Records the attempt's outcome; true when this failure opened the breaker.
+    fn settle(&mut self, healthy: bool, threshold: u32) -> bool {
         self.settled = true;
         let mut state = lock(&self.cell);
         let now = Instant::now();
+        let was_open = matches!(*state, Breaker::Open { .. });
         *state = match (healthy, *state) {
             (true, _) => Breaker::Closed { failures: 0 },
             (false, Breaker::Closed { failures }) if failures + 1 < threshold.max(1) => {
@@ -696,6 +718,7 @@ impl BreakerPermit {
                 }
             }
         };
+        !was_open && matches!(*state, Breaker::Open { .. })
     }
 }
 

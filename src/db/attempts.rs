@@ -304,3 +304,15 @@ pub async fn reschedule(db: &PgPool, id: Uuid, at: OffsetDateTime) -> sqlx::Resu
     .await?;
     Ok(())
 }
+
+/// Unsettled attempts per status (`in_progress`, `unknown`): how many, and the age in seconds
+/// of the oldest. Replicas share these rows, so every replica reports the same figures.
+pub async fn unsettled_summary(db: &PgPool) -> sqlx::Result<Vec<(String, i64, f64)>> {
+    sqlx::query_as(
+        "SELECT status, count(*), \
+                COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 \
+         FROM action_attempts WHERE status IN ('in_progress', 'unknown') GROUP BY status",
+    )
+    .fetch_all(db)
+    .await
+}

@@ -72,6 +72,7 @@ pub async fn login_submit(
     let next = urls::safe_next(form.next);
     let (status, error) = match outcome {
         LoginOutcome::LoggedIn => {
+            crate::metrics::session_created();
             let user = crate::auth::session::get_auth(&session)
                 .await?
                 .ok_or_else(|| AppError::Internal(anyhow::anyhow!("session lost at login")))?;
