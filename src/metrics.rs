@@ -155,7 +155,10 @@ pub async fn track_http(req: Request, next: Next) -> Response {
 pub fn cbc_outcome(err: Option<&CbcError>) -> &'static str {
     match err {
         None => "ok",
-        Some(CbcError::Upstream { .. }) => "error",
+        // CBC refused the request (a business rule, a bad parameter): the person's problem.
+        Some(CbcError::Upstream { http_status, .. }) if *http_status < 500 => "rejected",
+        // CBC itself failed: the operator's problem.
+        Some(CbcError::Upstream { .. }) => "server_error",
         Some(CbcError::Throttled { .. }) => "throttled",
         Some(CbcError::Timeout { .. }) => "timeout",
         Some(CbcError::Transport { .. }) => "transport",
