@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks deploy/: the Prometheus alert rules parse and pass their unit tests (promtool), every
-# Grafana panel query is valid PromQL, and every portal_* series they name is one the portal
+# Grafana panel query is valid PromQL, the Kubernetes manifest parses and keeps metrics private, and every portal_* series they name is one the portal
 # exports (src/metrics.rs), so a renamed metric cannot leave a silent alert behind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,10 @@ if ! command -v promtool >/dev/null; then
   echo "installing promtool (Debian package prometheus)"
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+fi
+if ! python3 -c 'import yaml' 2>/dev/null; then
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends python3-yaml >/dev/null
 fi
 promtool --version | head -1
 
@@ -33,6 +37,21 @@ with open(sys.argv[2], "w") as out:
 print(f"{len(exprs)} dashboard queries")
 PY
 promtool check rules "$tmp/dashboard.rules.yaml" >/dev/null || { echo "FAIL: a dashboard query is not valid PromQL" >&2; fail=1; }
+
+# The Kubernetes manifest parses, and its Service never exposes the metrics port.
+python3 - deploy/kubernetes/portal.yaml <<'PY' || fail=1
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+svc = [d for d in docs if d["kind"] == "Service"]
+assert svc, "no Service"
+for s in svc:
+    for p in s["spec"]["ports"]:
+        assert p.get("targetPort") != "metrics" and p.get("port") != 9090, f"Service {s['metadata']['name']} exposes metrics"
+dep = next(d for d in docs if d["kind"] == "Deployment")
+c = dep["spec"]["template"]["spec"]["containers"][0]
+assert c["resources"]["limits"]["memory"], "no memory limit"
+print("kubernetes manifest: ok")
+PY
 
 # Series named in deploy/ must exist in the portal.
 for name in $(grep -rhoE 'portal_[a-z_]+' deploy | sed -E 's/_(bucket|count|sum)$//' | sort -u); do
