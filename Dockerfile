@@ -4,10 +4,13 @@
 FROM rust:1-slim-bookworm AS build
 WORKDIR /src
 ENV SQLX_OFFLINE=true CARGO_TERM_COLOR=never
-# Dependencies first, so source edits do not rebuild them.
+# Dependencies first, built against an empty crate: this layer is reused until Cargo.toml or
+# Cargo.lock change, so a source edit rebuilds only the portal's own crate.
 COPY Cargo.toml Cargo.lock ./
 RUN mkdir -p src tests/app && echo 'fn main() {}' > src/main.rs && touch src/lib.rs tests/app/main.rs \
-    && cargo fetch --locked
+    && cargo build --release --locked --bin cbc-portal \
+    && rm -rf src target/release/cbc-portal* target/release/deps/cbc_portal-* \
+        target/release/deps/libcbc_portal-* target/release/.fingerprint/cbc-portal-*
 COPY src src
 COPY templates templates
 COPY static static
@@ -23,7 +26,7 @@ RUN apt-get update \
     && useradd --system --uid 10001 --home-dir /var/lib/cbc-portal --create-home portal
 COPY --from=build /out/cbc-portal /usr/local/bin/cbc-portal
 COPY static /usr/share/cbc-portal/static
-USER portal
+USER 10001:10001
 WORKDIR /var/lib/cbc-portal
 ENV PORTAL_LISTEN=0.0.0.0:8080 \
     PORTAL_DATA_DIR=/var/lib/cbc-portal \

@@ -9,7 +9,7 @@ fail=0
 for src in $(awk '/^COPY / && !/--from/ { for (i = 2; i < NF; i++) print $i }' Dockerfile); do
   [ -e "$src" ] || { echo "FAIL: Dockerfile copies $src, which does not exist" >&2; fail=1; }
 done
-grep -q '^USER portal' Dockerfile || { echo "FAIL: image must not run as root" >&2; fail=1; }
+grep -qE '^USER (portal|10001)' Dockerfile || { echo "FAIL: image must not run as root" >&2; fail=1; }
 builder=$(awk '/^FROM .* AS build/ {print $2}' Dockerfile)
 runtime=$(awk '/^FROM .* AS runtime/ {print $2}' Dockerfile)
 release() { grep -oE 'bookworm|bullseye|trixie' <<<"$1" | head -1; }
