@@ -84,21 +84,48 @@ if ! have "$runtime_tag" && ! pulled "$runtime_tag"; then
   apt_install debootstrap
   rootfs="$work/rootfs"
   as_root nice -n 19 debootstrap --variant=minbase bookworm "$rootfs" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >/dev/null
-  # Slim like the official image: no package lists, caches, documentation.
-  as_root rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/*
-  as_root tar -C "$rootfs" -c . | docker import -q -c 'CMD ["bash"]' - "$runtime_tag" >/dev/null
+  # Slim like the official image: no package lists or caches, no documentation or translations.
+  as_root rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/cache/apt/*.bin \
+    "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* "$rootfs"/usr/share/locale/*
+  # And keep it so in the images built on it, with the official image's apt and dpkg settings.
+  as_root tee "$rootfs/etc/apt/apt.conf.d/docker-clean" >/dev/null <<'EOF'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+Acquire::Languages "none";
+EOF
+  as_root tee "$rootfs/etc/dpkg/dpkg.cfg.d/docker" >/dev/null <<'EOF'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/man/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/locale/*
+EOF
+  as_root tar -C "$rootfs" -c . | docker import -c 'CMD ["bash"]' - "$runtime_tag" >/dev/null
   as_root rm -rf "$rootfs"
 fi
-if ! have "$builder_tag" && ! pulled "$builder_tag"; then
+# The builder carries the host's toolchain and the certificate authorities the host trusts beyond
+# Debian's (/usr/local/share/ca-certificates: e.g. an intercepting egress proxy's), so that
+# cargo can fetch crates from inside the build. Rebuilt when either changes.
+local_cas=$(cat /usr/local/share/ca-certificates/*.crt 2>/dev/null | sha256sum | cut -c1-12)
+builder_id="$(rustc --version) / local CAs $local_cas"
+local_label() { docker image inspect -f '{{index .Config.Labels "cbc-portal.local-base"}}' "$1" 2>/dev/null || true; }
+stale_builder() { [ -n "$(local_label "$builder_tag")" ] && [ "$(local_label "$builder_tag")" != "$builder_id" ]; }
+if { ! have "$builder_tag" || stale_builder; } && ! pulled "$builder_tag"; then
   say "building $builder_tag: $runtime_tag + gcc + this machine's Rust toolchain ($(rustc --version))"
   sysroot=$(rustc --print sysroot)
-  mkdir -p "$work/builder/rust/bin"
+  mkdir -p "$work/builder/rust/bin" "$work/builder/local-ca"
   cp -a "$sysroot"/bin/cargo "$sysroot"/bin/rustc "$sysroot"/bin/rustdoc "$work/builder/rust/bin/"
   cp -a "$sysroot/lib" "$work/builder/rust/"
+  cp /usr/local/share/ca-certificates/*.crt "$work/builder/local-ca/" 2>/dev/null || true
   cat > "$work/builder/Dockerfile" <<EOF
 FROM $runtime_tag
 RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev ca-certificates \\
     && rm -rf /var/lib/apt/lists/*
+COPY local-ca/ /usr/local/share/ca-certificates/
+RUN update-ca-certificates >/dev/null
+LABEL cbc-portal.local-base="$builder_id"
 COPY rust /usr/local/rust
 ENV CARGO_HOME=/usr/local/cargo \\
     PATH=/usr/local/cargo/bin:/usr/local/rust/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin

@@ -18,11 +18,14 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   as_pg initdb --username="$user" --pwfile="$pwfile" --auth-local=trust --auth-host=scram-sha-256 >/dev/null
   rm -f "$pwfile"
   echo "host all all all scram-sha-256" >> "$PGDATA/pg_hba.conf"
-  as_pg postgres -c listen_addresses='' -c unix_socket_directories=/var/run/postgresql &
+  # The set-up server listens on a private socket only, so that health checks (pg_isready on
+  # the usual socket) stay red until the real server runs.
+  init_sock=$(mktemp -d); chown postgres "$init_sock"
+  as_pg postgres -c listen_addresses='' -c unix_socket_directories="$init_sock" &
   pid=$!
-  until as_pg pg_isready -q -h /var/run/postgresql; do sleep 0.2; done
+  until as_pg pg_isready -q -h "$init_sock"; do sleep 0.2; done
   if [ "$db" != postgres ]; then
-    as_pg createdb -h /var/run/postgresql -U "$user" "$db"
+    as_pg createdb -h "$init_sock" -U "$user" "$db"
   fi
   kill -INT "$pid"; wait "$pid" || true
   echo "database $db initialised for user $user"
