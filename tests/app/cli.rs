@@ -138,7 +138,14 @@ async fn user_create_takes_one_piped_line_without_waiting_for_the_input_to_end()
     let db = helpers::create_database().await;
     let url = helpers::database_url(&db);
     let mut child = portal(&[("DATABASE_URL", &url)])
-        .args(["user", "create", "--email", "ops@example.com", "--role", "staff"])
+        .args([
+            "user",
+            "create",
+            "--email",
+            "ops@example.com",
+            "--role",
+            "staff",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -172,7 +179,14 @@ async fn user_create_at_a_terminal_prompts_twice_and_never_echoes_the_password()
     let db = helpers::create_database().await;
     let url = helpers::database_url(&db);
     let (mut child, screen) = at_a_terminal(
-        &["user", "create", "--email", "tty@example.com", "--role", "staff"],
+        &[
+            "user",
+            "create",
+            "--email",
+            "tty@example.com",
+            "--role",
+            "staff",
+        ],
         &[("DATABASE_URL", &url)],
     );
     answer(&mut child, &screen, "password", 1, PASSWORD);
@@ -204,11 +218,24 @@ async fn two_different_passwords_at_the_prompt_create_nobody() {
     let db = helpers::create_database().await;
     let url = helpers::database_url(&db);
     let (mut child, screen) = at_a_terminal(
-        &["user", "create", "--email", "typo@example.com", "--role", "staff"],
+        &[
+            "user",
+            "create",
+            "--email",
+            "typo@example.com",
+            "--role",
+            "staff",
+        ],
         &[("DATABASE_URL", &url)],
     );
     answer(&mut child, &screen, "password", 1, PASSWORD);
-    answer(&mut child, &screen, "password", 2, "violet-harbour-lantern-43");
+    answer(
+        &mut child,
+        &screen,
+        "password",
+        2,
+        "violet-harbour-lantern-43",
+    );
     std::thread::sleep(Duration::from_millis(800));
     let _ = child.stdin.as_mut().expect("stdin").write_all(b"\x04");
     let status = wait_or_kill(&mut child, Duration::from_secs(30));

@@ -112,8 +112,8 @@ async fn the_test_script_drops_only_databases_its_own_runs_left_behind() {
         String::from_utf8_lossy(&out.stderr)
     );
     let left = databases(&server).await;
-    let prefixes = std::fs::read_to_string(checkout.join("target/test-db-prefixes"))
-        .unwrap_or_default();
+    let prefixes =
+        std::fs::read_to_string(checkout.join("target/test-db-prefixes")).unwrap_or_default();
     let this_run = std::fs::read_to_string(&seen)
         .unwrap_or_default()
         .trim()
