@@ -25,13 +25,27 @@ pub enum Ask {
     Twice,
 }
 
-/// Reads one secret: at a terminal by prompting without echo (twice for [`Ask::Twice`]),
-/// otherwise the first line of standard input, without waiting for the input to end.
-pub fn read_secret(what: &str, ask: Ask) -> anyhow::Result<SecretString> {
-    if std::io::stdin().is_terminal() {
-        return prompt_secret(what, ask);
+/// Reads one secret and parses it with `parse`: at a terminal by prompting without echo
+/// (for [`Ask::Twice`], asking again only once the first entry is acceptable), otherwise the
+/// first line of standard input, without waiting for the input to end.
+pub fn read_secret<T>(
+    what: &str,
+    ask: Ask,
+    parse: impl Fn(&SecretString) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let parse = |s: &SecretString| parse(s).with_context(|| format!("the {what} is not usable"));
+    if !std::io::stdin().is_terminal() {
+        return parse(&read_secret_line(&mut std::io::stdin().lock(), what)?);
     }
-    read_secret_line(&mut std::io::stdin().lock(), what)
+    let first = prompt_secret(&format!("{}: ", capitalized(what)), what)?;
+    let value = parse(&first)?;
+    if ask == Ask::Twice {
+        let again = prompt_secret(&format!("Repeat the {what}: "), what)?;
+        if again.expose_secret() != first.expose_secret() {
+            bail!("the two {what}s do not match; nothing was changed");
+        }
+    }
+    Ok(value)
 }
 
 /// The first line of `input` (without its line ending), reading no further than that line.
@@ -49,23 +63,14 @@ pub fn read_secret_line(input: &mut impl BufRead, what: &str) -> anyhow::Result<
     Ok(SecretString::from(trimmed.to_owned()))
 }
 
-fn prompt_secret(what: &str, ask: Ask) -> anyhow::Result<SecretString> {
-    let read = |prompt: &str| {
-        rpassword::prompt_password(prompt)
-            .map(SecretString::from)
-            .with_context(|| format!("reading the {what} at the terminal"))
-    };
-    let first = read(&format!("{}: ", capitalized(what)))?;
-    if first.expose_secret().is_empty() {
+fn prompt_secret(prompt: &str, what: &str) -> anyhow::Result<SecretString> {
+    let secret = rpassword::prompt_password(prompt)
+        .map(SecretString::from)
+        .with_context(|| format!("reading the {what} at the terminal"))?;
+    if secret.expose_secret().is_empty() {
         bail!("no {what} given");
     }
-    if ask == Ask::Twice {
-        let again = read(&format!("Repeat the {what}: "))?;
-        if again.expose_secret() != first.expose_secret() {
-            bail!("the two {what}s do not match; nothing was changed");
-        }
-    }
-    Ok(first)
+    Ok(secret)
 }
 
 fn capitalized(s: &str) -> String {
@@ -85,8 +90,9 @@ pub async fn create_user(
 ) -> anyhow::Result<()> {
     let email = Email::parse(email).map_err(|m| anyhow::anyhow!("--email: {m}"))?;
     let role = Role::parse(role).context("--role must be staff, manager or viewer")?;
-    let password = NewPassword::parse(read_secret("password", Ask::Twice)?)
-        .map_err(|m| anyhow::anyhow!("password: {m}"))?;
+    let password = read_secret("password", Ask::Twice, |s| {
+        NewPassword::parse(s.clone()).map_err(anyhow::Error::msg)
+    })?;
     let (pool, cluster) = crate::startup::prepare_database(&mut settings).await?;
     let account_id = match (role.needs_cloud_account(), cloud_account) {
         (true, Some(n)) => Some(
@@ -159,8 +165,9 @@ pub async fn create_account(
     let domain_id =
         domain::parse_domain_id(domain_id).map_err(|m| anyhow::anyhow!("--domain-id: {m}"))?;
     let ak = domain::parse_ak(ak).map_err(|m| anyhow::anyhow!("--ak: {m}"))?;
-    let sk =
-        domain::parse_sk(read_secret("SK", Ask::Once)?).map_err(|m| anyhow::anyhow!("SK: {m}"))?;
+    let sk = read_secret("SK", Ask::Once, |s| {
+        domain::parse_sk(s.clone()).map_err(anyhow::Error::msg)
+    })?;
     let keys = crate::startup::secret_box(&settings)?;
     let (pool, cluster) = crate::startup::prepare_database(&mut settings).await?;
     let mut tx = pool.begin().await?;
@@ -208,7 +215,7 @@ pub async fn create_account(
 /// `cbc-portal rotate-key`: re-encrypts every SK under the key read from stdin.
 pub async fn rotate_key(mut settings: Settings) -> anyhow::Result<()> {
     let old = crate::startup::secret_box(&settings)?;
-    let new = SecretBox::from_base64(&read_secret("new key", Ask::Twice)?)?;
+    let new = read_secret("new key", Ask::Twice, SecretBox::from_base64)?;
     let (pool, cluster) = crate::startup::prepare_database(&mut settings).await?;
     let n = db::accounts::rotate_key(&pool, &old, &new).await?;
     println!(
