@@ -131,3 +131,49 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod gzip_tests {
+    use super::*;
+    use crate::web::portal::view::paged_rows;
+    use std::io::Read as _;
+    use tower::{Layer as _, ServiceExt as _};
+
+    #[tokio::test]
+    async fn a_paged_export_arrives_whole_through_gzip_compression() {
+        // 25 rows in pages of 10, as the app serves them: behind CompressionLayer.
+        let rows = paged_rows(10, |offset, limit| async move {
+            let n = (25 - offset).clamp(0, limit);
+            Ok((
+                (0..n).map(|i| vec![Cell::Int(offset + i)]).collect(),
+                n as usize,
+                Some(25),
+            ))
+        });
+        let res = csv_response("x.csv", &["n"], rows);
+        let mut res = Some(res);
+        let svc = tower_http::compression::CompressionLayer::new().layer(tower::service_fn(
+            move |_req: axum::http::Request<Body>| {
+                let res = res.take().expect("one request");
+                async move { Ok::<_, std::convert::Infallible>(res) }
+            },
+        ));
+        let req = axum::http::Request::get("/x.csv")
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .body(Body::empty())
+            .expect("request");
+        let res = svc.oneshot(req).await.expect("response");
+        assert_eq!(res.headers()[header::CONTENT_ENCODING], "gzip");
+        let gz = axum::body::to_bytes(Body::new(res.into_body()), 1 << 20)
+            .await
+            .expect("the compressed body ends cleanly");
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_string(&mut text)
+            .expect("a whole gzip stream");
+        let expected: String = std::iter::once("n\n".to_owned())
+            .chain((0..25).map(|i| format!("{i}\n")))
+            .collect();
+        assert_eq!(text, expected);
+    }
+}
