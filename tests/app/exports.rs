@@ -346,7 +346,9 @@ async fn a_long_audit_trail_export_crosses_its_batches_whole() {
     let n = 2_345;
     insert_events(&app, n, "bulkResource").await;
     let href = "/admin/audit.csv?range=day&resource_type=bulkResource";
-    let html = s.get_html("/admin/audit?range=day&resource_type=bulkResource").await;
+    let html = s
+        .get_html("/admin/audit?range=day&resource_type=bulkResource")
+        .await;
     let (stated, label) = stated_count(&html).expect("the trail states a count");
     assert_eq!(stated, n as usize, "{label}");
     let plain = download(&s, href, false).await;
@@ -397,14 +399,24 @@ async fn formulas_behind_leading_spaces_tabs_or_line_breaks_are_neutralised() {
         .await
         .expect("insert event");
     }
-    let plain = download(&s, "/admin/audit.csv?range=day&resource_type=formula", false).await;
+    let plain = download(
+        &s,
+        "/admin/audit.csv?range=day&resource_type=formula",
+        false,
+    )
+    .await;
     let body = plain.bytes.unwrap_or_else(|e| panic!("export: {e}"));
     let (header, rows) = parse_csv(&body);
     assert_eq!(rows.len(), hostile.len());
     let col = |name: &str| header.iter().position(|h| h == name).expect(name);
     let mut cells: Vec<String> = rows
         .iter()
-        .flat_map(|r| [r[col("resource_id")].to_owned(), r[col("operator")].to_owned()])
+        .flat_map(|r| {
+            [
+                r[col("resource_id")].to_owned(),
+                r[col("operator")].to_owned(),
+            ]
+        })
         .collect();
     cells.sort();
     let mut expected: Vec<String> = hostile
