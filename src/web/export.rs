@@ -163,6 +163,9 @@ where
         .into_response())
 }
 
+/// One upstream page: its rows, how many rows upstream sent, and the upstream total.
+pub type UpstreamPage = (Vec<Vec<Cell>>, usize, Option<i64>);
+
 /// Offset-paged export of an upstream list: `fetch(offset, limit)` returns the page's rows
 /// (possibly filtered here), how many rows upstream sent, and the upstream total. Pages go
 /// fresh to CBC (not through the read cache), so a large export does not fill the cache.
@@ -174,7 +177,7 @@ pub async fn paged_csv<F, Fut>(
 ) -> AppResult<Response>
 where
     F: FnMut(i64, i64) -> Fut + Send + 'static,
-    Fut: Future<Output = AppResult<(Vec<Vec<Cell>>, usize, Option<i64>)>> + Send + 'static,
+    Fut: Future<Output = AppResult<UpstreamPage>> + Send + 'static,
 {
     csv_response(filename, header_row, 0i64, move |offset| {
         let page = fetch(offset, limit);
@@ -311,9 +314,7 @@ mod tests {
     fn numbered(
         total: i64,
         calls: Arc<Mutex<Vec<i64>>>,
-    ) -> impl FnMut(i64, i64) -> std::future::Ready<AppResult<(Vec<Vec<Cell>>, usize, Option<i64>)>>
-    + Send
-    + 'static {
+    ) -> impl FnMut(i64, i64) -> std::future::Ready<AppResult<UpstreamPage>> + Send + 'static {
         move |offset, limit| {
             calls.lock().expect("lock").push(offset);
             let n = (total - offset).clamp(0, limit);
@@ -447,7 +448,7 @@ mod tests {
     #[tokio::test]
     async fn a_failing_first_page_is_an_error_not_a_file() {
         let res = paged_csv("x.csv", &["n"], 10, |_, _| async {
-            Err::<(Vec<Vec<Cell>>, usize, Option<i64>), _>(AppError::BadRequest("no".into()))
+            Err::<UpstreamPage, _>(AppError::BadRequest("no".into()))
         })
         .await;
         assert!(res.is_err());
