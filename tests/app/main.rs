@@ -10,6 +10,7 @@ mod browser;
 mod cbc_client;
 mod cbc_sandbox;
 mod cli;
+mod dates;
 mod enterprise;
 mod exports;
 mod orders;

@@ -15,12 +15,13 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
-use time::{Duration, OffsetDateTime, PrimitiveDateTime};
+use time::{Duration, OffsetDateTime, PrimitiveDateTime, Time};
 use uuid::Uuid;
 
 use super::{AccountOption, Pager, account_options, fmt_utc, offset, pager, parse_page, query_url};
 use crate::audit::{self, Event, Filter, Outcome, StoredEvent};
 use crate::auth::{CurrentUser, Staff};
+use crate::domain::{Day, DayError};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::export::{Cell, Page, csv_response};
@@ -91,16 +92,26 @@ fn trimmed(v: Option<String>) -> String {
     v.map(|s| s.trim().to_owned()).unwrap_or_default()
 }
 
-/// Parses a `datetime-local` value (`2026-01-31T14:00`, seconds optional) as UTC.
-pub fn parse_local_utc(raw: &str) -> Option<OffsetDateTime> {
-    let minutes = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
-    let seconds =
-        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+/// Parses a `datetime-local` value (`2026-01-31T14:00`, seconds optional) as UTC. The day is
+/// a [`Day`], so far-off or impossible days get their own message.
+pub fn parse_local_utc(raw: &str) -> Result<OffsetDateTime, DayError> {
+    let minutes = time::macros::format_description!("[hour]:[minute]");
+    let seconds = time::macros::format_description!("[hour]:[minute]:[second]");
     let raw = raw.trim().replacen(' ', "T", 1);
-    PrimitiveDateTime::parse(&raw, minutes)
-        .or_else(|_| PrimitiveDateTime::parse(&raw, seconds))
-        .ok()
-        .map(PrimitiveDateTime::assume_utc)
+    let (day, clock) = raw.split_once('T').ok_or(DayError::Format)?;
+    let day = Day::parse(day)?;
+    let clock = Time::parse(clock, minutes)
+        .or_else(|_| Time::parse(clock, seconds))
+        .map_err(|_| DayError::Format)?;
+    Ok(PrimitiveDateTime::new(day.date(), clock).assume_utc())
+}
+
+/// The message next to a refused start or end of the range.
+fn datetime_message(e: DayError, example: &str) -> String {
+    match e {
+        DayError::Format => format!("Enter a date and time like {example} (UTC)."),
+        other => other.message().to_owned(),
+    }
 }
 
 /// Escapes `LIKE` wildcards so the operator filter means "contains this text".
@@ -171,20 +182,16 @@ pub fn parse_query(
                 errors.add("from", "Enter the start of the range.");
                 None
             } else {
-                let t = parse_local_utc(&form.from);
-                if t.is_none() {
-                    errors.add("from", "Enter a date and time like 2026-01-31T14:00 (UTC).");
-                }
-                t
+                parse_local_utc(&form.from)
+                    .map_err(|e| errors.add("from", datetime_message(e, "2026-01-31T14:00")))
+                    .ok()
             };
             let to = if form.to.is_empty() {
                 None
             } else {
-                let t = parse_local_utc(&form.to);
-                if t.is_none() {
-                    errors.add("to", "Enter a date and time like 2026-01-31T18:00 (UTC).");
-                }
-                t
+                parse_local_utc(&form.to)
+                    .map_err(|e| errors.add("to", datetime_message(e, "2026-01-31T18:00")))
+                    .ok()
             };
             if let Some(from) = from {
                 let end = to.unwrap_or(now);
@@ -604,6 +611,15 @@ mod tests {
 
         let err = |pairs: &[(&str, &str)]| parse_query(q(pairs), now(), None).1.expect_err("bad");
         assert!(err(&[("from", "yesterday")]).get("from").is_some());
+        for far in ["9999-12-31T00:00", "0000-01-01T00:00", "2026-02-30T10:00"] {
+            assert!(err(&[("from", far)]).get("from").is_some(), "from={far}");
+            assert!(
+                err(&[("from", "2026-03-01T00:00"), ("to", far)])
+                    .get("to")
+                    .is_some(),
+                "to={far}"
+            );
+        }
         assert!(
             err(&[("from", "2026-03-02T00:00"), ("to", "2026-03-01T00:00")])
                 .get("to")

@@ -621,12 +621,13 @@ async fn resources_export(
     customer: Customer,
     Query(q): Query<BillQuery>,
 ) -> AppResult<Response> {
-    let v = Viewer::load(&state, customer).await?;
     let mut errors = FieldErrors::default();
     let c = check(&q, OffsetDateTime::now_utc(), &mut errors);
     if !errors.is_empty() {
-        return Err(AppError::BadRequest(errors.summary().unwrap_or_default()));
+        // The page again, with the messages next to the fields.
+        return resources(State(state), customer, Query(q)).await;
     }
+    let v = Viewer::load(&state, customer).await?;
     view::rate_limit(v.user_id(), "export", view::EXPORTS_PER_MIN)?;
     audit_export(&state, &v, audit::event::EXPORT_FEE_RECORDS, &c).await?;
     let (cbc, creds) = (state.cbc.clone(), v.creds.clone());
@@ -786,12 +787,13 @@ async fn details_export(
     customer: Customer,
     Query(q): Query<BillQuery>,
 ) -> AppResult<Response> {
-    let v = Viewer::load(&state, customer).await?;
     let mut errors = FieldErrors::default();
     let c = check(&q, OffsetDateTime::now_utc(), &mut errors);
     if !errors.is_empty() {
-        return Err(AppError::BadRequest(errors.summary().unwrap_or_default()));
+        // The page again, with the messages next to the fields.
+        return details(State(state), customer, Query(q)).await;
     }
+    let v = Viewer::load(&state, customer).await?;
     view::rate_limit(v.user_id(), "export", view::EXPORTS_PER_MIN)?;
     audit_export(&state, &v, audit::event::EXPORT_RECORD_DETAILS, &c).await?;
     let (cbc, creds) = (state.cbc.clone(), v.creds.clone());

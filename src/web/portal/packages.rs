@@ -20,6 +20,7 @@ use crate::cbc::ops::{
     ListFreeResourceInfosRequest, ListFreeResourceUsagesRequest,
     ListFreeResourcesUsageRecordsRequest,
 };
+use crate::domain::Day;
 use crate::error::{AppError, AppResult};
 use crate::ownership;
 use crate::state::AppState;
@@ -343,16 +344,15 @@ impl Window {
 /// Dates are days in UTC+8 (as CBC counts them); default: the last 30 days.
 fn check_window(q: &PackageQuery, now: OffsetDateTime, errors: &mut FieldErrors) -> Window {
     let today = now.to_offset(view::cbc_offset()).date();
-    let mut date =
-        |field: &'static str, label: &str, raw: &Option<String>, default| match view::opt(raw) {
-            None => default,
-            Some(s) => view::parse_date(s).unwrap_or_else(|| {
-                errors.add(field, format!("{label} must be a date like 2026-03-01."));
-                default
-            }),
-        };
-    let from = date("from", "From", &q.from, today - Duration::days(30));
-    let to = date("to", "To", &q.to, today);
+    let mut date = |field: &'static str, raw: &Option<String>, default| match view::opt(raw) {
+        None => default,
+        Some(s) => Day::parse(s).map(Day::date).unwrap_or_else(|e| {
+            errors.add(field, e.message());
+            default
+        }),
+    };
+    let from = date("from", &q.from, today - Duration::days(30));
+    let to = date("to", &q.to, today);
     if errors.is_empty() {
         if to < from {
             errors.add("to", "The end date must not be before the start date.");
@@ -491,12 +491,13 @@ async fn records_export(
     customer: Customer,
     Query(q): Query<PackageQuery>,
 ) -> AppResult<Response> {
-    let v = Viewer::load(&state, customer).await?;
     let mut errors = FieldErrors::default();
     let w = check_window(&q, OffsetDateTime::now_utc(), &mut errors);
     if !errors.is_empty() {
-        return Err(AppError::BadRequest(errors.summary().unwrap_or_default()));
+        // The records page again, with the messages next to the fields.
+        return records(State(state), customer, Query(q)).await;
     }
+    let v = Viewer::load(&state, customer).await?;
     view::rate_limit(v.user_id(), "export", view::EXPORTS_PER_MIN)?;
     let (cbc, creds) = (state.cbc.clone(), v.creds.clone());
     export::paged_csv(

@@ -517,12 +517,6 @@ pub fn check_cycle(errors: &mut FieldErrors, raw: &Option<String>, now: OffsetDa
     c
 }
 
-/// A `YYYY-MM-DD` date.
-pub fn parse_date(s: &str) -> Option<Date> {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(s.trim(), &fmt).ok()
-}
-
 /// `YYYY-MM-DD`.
 pub fn date_str(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
