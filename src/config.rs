@@ -51,6 +51,12 @@ pub struct Settings {
     pub sandbox_listen: SocketAddr,
     /// `PORTAL_SANDBOX_CURRENCY` — currency of the sandbox worlds. Default `USD`.
     pub sandbox_currency: String,
+    /// `PORTAL_SANDBOX_NOW` — pins the sandbox clock to an RFC 3339 time
+    /// (`2026-03-10T12:00:00Z`, years 2001 to 2097): the seeded history (orders, payments,
+    /// bills, usage) is dated before it, only expiries lie after it, and the clock runs on from
+    /// there. Unset: the real time. The portal's own pages keep the real time, so a pin far
+    /// from today shows bills and expiries in other months than the pages expect.
+    pub sandbox_now: Option<time::OffsetDateTime>,
     /// `PORTAL_COOKIE_SECURE` — `true` behind TLS: the session cookie becomes
     /// `__Host-cbc_session; Secure`. Default false (plain http on localhost).
     pub cookie_secure: bool,
@@ -206,6 +212,13 @@ impl Settings {
                 SocketAddr::from(([127, 0, 0, 1], 0)),
             )?,
             sandbox_currency: var("PORTAL_SANDBOX_CURRENCY").unwrap_or_else(|| "USD".to_owned()),
+            sandbox_now: var("PORTAL_SANDBOX_NOW")
+                .map(|v| {
+                    crate::sandbox::Clock::parse_pin(&v).map_err(|hint| {
+                        anyhow::anyhow!("PORTAL_SANDBOX_NOW={v:?} is not valid: {hint}")
+                    })
+                })
+                .transpose()?,
             cookie_secure: flag("PORTAL_COOKIE_SECURE", false)?,
             session_idle: secs("PORTAL_SESSION_IDLE_SECS", 1800)?,
             session_absolute: secs("PORTAL_SESSION_ABSOLUTE_SECS", 43_200)?,

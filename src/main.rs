@@ -52,6 +52,11 @@ enum Command {
         /// Currency of every amount.
         #[arg(long, default_value = "USD")]
         currency: String,
+        /// Pin the sandbox clock to this RFC 3339 time (e.g. 2026-03-10T12:00:00Z): the
+        /// seeded history is dated before it and the clock runs on from there. Default: the
+        /// real time.
+        #[arg(long, value_parser = parse_pin)]
+        now: Option<time::OffsetDateTime>,
     },
 }
 
@@ -185,6 +190,7 @@ async fn run(cli: Cli, dotenv: bool) -> anyhow::Result<()> {
             records,
             seed,
             currency,
+            now,
         } => {
             let creds = credentials
                 .iter()
@@ -194,8 +200,13 @@ async fn run(cli: Cli, dotenv: bool) -> anyhow::Result<()> {
                 seed,
                 bill_records: records,
                 currency,
+                now,
             };
             cbc_portal::sandbox::run_standalone(listen, creds, cfg).await
         }
     }
+}
+
+fn parse_pin(raw: &str) -> Result<time::OffsetDateTime, String> {
+    cbc_portal::sandbox::Clock::parse_pin(raw).map_err(str::to_owned)
 }

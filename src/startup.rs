@@ -169,9 +169,15 @@ impl Application {
                 seed: settings.sandbox_seed,
                 bill_records: settings.sandbox_records,
                 currency: settings.sandbox_currency.clone(),
+                now: settings.sandbox_now,
             };
             sandbox = Some(crate::sandbox::Sandbox::start(listener, creds, cfg).await?);
-            tracing::info!(%url, "embedded sandbox started");
+            match settings.sandbox_now {
+                Some(pin) => {
+                    tracing::info!(%url, clock = %pin, "embedded sandbox started, clock pinned")
+                }
+                None => tracing::info!(%url, "embedded sandbox started"),
+            }
         }
         let listener = TcpListener::bind(settings.listen)
             .await

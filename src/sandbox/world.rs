@@ -466,11 +466,20 @@ impl World {
             let expire = (now + Duration::days(days))
                 .replace_time(time::Time::from_hms(16, 0, 0).unwrap_or(time::Time::MIDNIGHT));
             let yearly = r.chance(35);
-            let months = if yearly {
+            let mut months = if yearly {
                 12 * r.range(1, 3) as i32
             } else {
                 r.range(1, 11) as i32
             };
+            // What is in use was bought in the past: a resource that expires in 20 months was
+            // bought for two years, not for one month starting next year.
+            while add_months(expire, -months) > now {
+                months = if months < 11 {
+                    months + 1
+                } else {
+                    (months / 12 + 1) * 12
+                };
+            }
             let effective = add_months(expire, -months);
             let policy = if status != res_status::IN_USE {
                 policy::GRACE
@@ -943,9 +952,11 @@ impl World {
                 .resource(&rt)
                 .map(|x| x.service_type_code.clone())
                 .unwrap_or_else(|| "hws.service.type.ec2".to_owned());
+            // Bought before it starts, and never later than now.
+            let bought = effective.min(now - Duration::days(2));
             let pkg = Package {
                 instance_id: r.hex(32),
-                order_id: self.new_order_id(r, effective),
+                order_id: self.new_order_id(r, bought),
                 product_id: format!("OFFI{}", r.upper(20)),
                 product_name: format!("{} package {}", cat.service_name(&service), k + 1),
                 ep_id: "0".to_owned(),

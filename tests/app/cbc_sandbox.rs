@@ -2025,3 +2025,316 @@ async fn each_account_reads_its_own_world_and_its_own_cache_entries() {
     assert_eq!(ak_count(&calls, &ak_b, ListCustomerOrdersRequest::ID), 1);
     ctx.app.stop().await;
 }
+
+/// When the minute stamped into an order id (`CSyyMMddHHmm…`, UTC) was.
+fn order_id_minute(id: &str) -> Option<OffsetDateTime> {
+    let d = id.get(2..12)?;
+    let n = |r: std::ops::Range<usize>| d.get(r)?.parse::<u8>().ok();
+    let date = time::Date::from_calendar_date(
+        2000 + i32::from(n(0..2)?),
+        time::Month::try_from(n(2..4)?).ok()?,
+        n(4..6)?,
+    )
+    .ok()?;
+    Some(date.with_hms(n(6..8)?, n(8..10)?, 0).ok()?.assume_utc())
+}
+
+/// CBC's offset: bill cycles and bill dates are UTC+8 days.
+fn utc8() -> time::UtcOffset {
+    time::UtcOffset::from_hms(8, 0, 0).expect("UTC+8")
+}
+
+/// `YYYY-MM` of the UTC+8 cycle `back` months before the one `now` is in.
+fn cbc_cycle(now: OffsetDateTime, back: i32) -> String {
+    let t = now.to_offset(utc8());
+    let i = t.year() * 12 + i32::from(u8::from(t.month())) - 1 - back;
+    format!("{:04}-{:02}", i.div_euclid(12), i.rem_euclid(12) + 1)
+}
+
+/// Every date the API reports that records something that already happened, read through the
+/// portal's own client: order creation and payment (and the minute in the order id), the start
+/// and last update of resources, coupon creation and (once activated) validity start, the start
+/// of packages that are in effect, and the bill day and trade time of every fee record of the
+/// current and the previous cycle. Expiry dates, and the start of what is explicitly not yet
+/// effective, may lie ahead.
+async fn history_read_through_the_api(ctx: &Ctx, now: OffsetDateTime) -> Vec<(String, String)> {
+    let (c, a) = (ctx.cbc(), &*ctx.creds);
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut seen = 0;
+    loop {
+        let page = c
+            .list_customer_orders(
+                a,
+                &ListCustomerOrdersRequest {
+                    limit: Some(100),
+                    offset: Some(seen),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("orders page");
+        for o in &page.order_infos {
+            let id = o.order_id.clone().unwrap_or_default();
+            out.push((
+                format!("order {id} created"),
+                o.create_time.clone().unwrap_or_default(),
+            ));
+            if let Some(p) = o.payment_time.clone().filter(|p| !p.is_empty()) {
+                out.push((format!("order {id} paid"), p));
+            }
+            if let Some(t) = order_id_minute(&id) {
+                out.push((
+                    format!("order id {id}"),
+                    t.format(&Rfc3339).expect("format"),
+                ));
+            }
+        }
+        seen += page.order_infos.len() as i64;
+        if page.order_infos.is_empty() || seen >= page.total_count.unwrap_or(0) {
+            break;
+        }
+    }
+    assert!(seen >= 200, "{seen} orders read");
+    let resources = ctx
+        .fresh(&ListPayPerUseCustomerResourcesRequest {
+            status_list: Some(vec![2, 3, 4, 5]),
+            limit: Some(1000),
+            ..Default::default()
+        })
+        .await;
+    assert!(resources.data.len() >= 50);
+    for r in &resources.data {
+        let id = r.resource_id.clone().unwrap_or_default();
+        out.push((
+            format!("resource {id} effective"),
+            r.effective_time.clone().unwrap_or_default(),
+        ));
+        if let Some(u) = r.update_time.clone() {
+            out.push((format!("resource {id} updated"), u));
+        }
+    }
+    let coupons = ctx
+        .fresh(&ListSubCustomerCouponsRequest {
+            limit: Some(100),
+            offset: Some(0),
+            ..Default::default()
+        })
+        .await;
+    assert!(!coupons.user_coupons.is_empty());
+    for k in &coupons.user_coupons {
+        let id = k.coupon_id.clone().unwrap_or_default();
+        out.push((
+            format!("coupon {id} created"),
+            k.create_time.clone().unwrap_or_default(),
+        ));
+        if k.status != Some(1) {
+            out.push((
+                format!("coupon {id} valid from"),
+                k.valid_time.clone().unwrap_or_default(),
+            ));
+        }
+    }
+    let packages = ctx
+        .fresh(&ListFreeResourceInfosRequest {
+            limit: Some(100),
+            ..Default::default()
+        })
+        .await;
+    assert!(!packages.free_resource_packages.is_empty());
+    for p in &packages.free_resource_packages {
+        if p.status != Some(0) {
+            out.push((
+                format!("package {:?} effective", p.order_id),
+                p.effective_time.clone().unwrap_or_default(),
+            ));
+        }
+    }
+    for back in [0, 1] {
+        let cycle = cbc_cycle(now, back);
+        let mut seen = 0;
+        loop {
+            let page = c
+                .list_customerself_resource_records(
+                    a,
+                    &ListCustomerselfResourceRecordsRequest {
+                        cycle: cycle.clone(),
+                        limit: Some(1000),
+                        offset: Some(seen),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .expect("fee records page");
+            for r in &page.fee_records {
+                let id = r.id.clone().unwrap_or_default();
+                // A bill day is a UTC+8 day: it has begun once its midnight there has passed.
+                let day = r.bill_date.clone().unwrap_or_default();
+                out.push((
+                    format!("fee record {id} bill date"),
+                    format!("{day}T00:00:00+08:00"),
+                ));
+                out.push((
+                    format!("fee record {id} traded"),
+                    r.trade_time.clone().unwrap_or_default(),
+                ));
+            }
+            seen += page.fee_records.len() as i64;
+            if page.fee_records.is_empty() || seen >= page.total_count.unwrap_or(0) {
+                break;
+            }
+        }
+        if back == 1 {
+            assert!(seen > 0, "the previous cycle {cycle} holds fee records");
+        }
+    }
+    out
+}
+
+/// The entries of `history` later than `now` (or not a time at all), as `what: when`.
+fn later_than(history: &[(String, String)], now: OffsetDateTime) -> Vec<String> {
+    history
+        .iter()
+        .filter(|(_, t)| {
+            OffsetDateTime::parse(t, &Rfc3339).is_ok_and(|t| t > now)
+                || OffsetDateTime::parse(t, &Rfc3339).is_err()
+        })
+        .map(|(what, t)| format!("{what}: {t}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn seeded_history_read_through_the_api_is_never_dated_in_the_future() {
+    let ctx = Ctx::new().await;
+    let history = history_read_through_the_api(&ctx, OffsetDateTime::now_utc()).await;
+    let now = OffsetDateTime::now_utc();
+    let bad = later_than(&history, now);
+    assert!(
+        bad.is_empty(),
+        "{} of {} history dates lie after now ({now}), e.g. {:#?}",
+        bad.len(),
+        history.len(),
+        &bad[..bad.len().min(5)]
+    );
+    ctx.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_pinned_sandbox_clock_seeds_the_world_relative_to_it() {
+    // The last evening of a leap day in UTC is already March in UTC+8, where CBC counts cycles.
+    let pin = time::macros::datetime!(2024-02-29 20:00 UTC);
+    let app = spawn_sandboxed_app_with(|s| s.sandbox_now = Some(pin)).await;
+    let clock: Value = reqwest::get(format!("{}/__sandbox/clock", sandbox_url(&app)))
+        .await
+        .expect("clock")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(clock["pinned"], json!(true), "{clock}");
+    let now = parse_time(clock["now"].as_str().expect("now"));
+    assert!(
+        now >= pin && now - pin < time::Duration::minutes(5),
+        "{clock}"
+    );
+
+    let ctx = Ctx::with(app).await;
+    let history = history_read_through_the_api(&ctx, pin).await;
+    let bad = later_than(&history, pin + time::Duration::minutes(5));
+    assert!(
+        bad.is_empty(),
+        "{} dated after the pinned clock: {:#?}",
+        bad.len(),
+        &bad[..bad.len().min(5)]
+    );
+    let newest = history
+        .iter()
+        .filter(|(what, _)| what.ends_with(" created") && what.starts_with("order "))
+        .filter_map(|(_, t)| OffsetDateTime::parse(t, &Rfc3339).ok())
+        .max()
+        .expect("orders");
+    assert!(
+        pin - newest < time::Duration::days(5),
+        "the newest order ({newest}) is recent to the pin"
+    );
+
+    // The pin's UTC+8 cycle is the newest that holds bills; the next one holds none yet.
+    let (c, a) = (ctx.cbc(), &*ctx.creds);
+    let records = |cycle: &str| {
+        let req = ListCustomerselfResourceRecordsRequest {
+            cycle: cycle.to_owned(),
+            limit: Some(10),
+            ..Default::default()
+        };
+        async move { c.list_customerself_resource_records(a, &req).await }
+    };
+    let current = records("2024-03").await.expect("current cycle");
+    assert!(
+        !current.fee_records.is_empty(),
+        "the pin's cycle (2024-03, UTC+8) holds records"
+    );
+    for r in &current.fee_records {
+        assert_eq!(
+            r.bill_date.as_deref(),
+            Some("2024-03-01"),
+            "only its first day has begun"
+        );
+    }
+    let next = records("2024-04").await.expect("next cycle");
+    assert_eq!(next.total_count, Some(0), "nothing is billed in the future");
+
+    // Resources expire relative to the pin: some within its next week.
+    let soon = ctx
+        .fresh(&ListPayPerUseCustomerResourcesRequest {
+            status_list: Some(vec![2]),
+            expire_time_begin: Some("2024-02-29T20:00:00Z".into()),
+            expire_time_end: Some("2024-03-07T20:00:00Z".into()),
+            limit: Some(100),
+            ..Default::default()
+        })
+        .await;
+    assert!(
+        !soon.data.is_empty(),
+        "resources expire within a week of the pin"
+    );
+
+    // Re-pinning seeds the world afresh from the new time.
+    let res = reqwest::Client::new()
+        .post(format!("{}/__sandbox/clock", sandbox_url(&ctx.app)))
+        .json(&json!({"now": "2025-12-31T23:59:00Z"}))
+        .send()
+        .await
+        .expect("re-pin");
+    assert!(res.status().is_success());
+    let refused = reqwest::Client::new()
+        .post(format!("{}/__sandbox/clock", sandbox_url(&ctx.app)))
+        .json(&json!({"now": "9999-12-31T00:00:00Z"}))
+        .send()
+        .await
+        .expect("bad pin");
+    assert_eq!(refused.status(), 400);
+    let repinned = time::macros::datetime!(2025-12-31 23:59 UTC);
+    let fresh = ctx
+        .fresh(&ListCustomerselfResourceRecordsRequest {
+            cycle: "2026-01".into(),
+            limit: Some(10),
+            ..Default::default()
+        })
+        .await;
+    assert!(
+        !fresh.fee_records.is_empty(),
+        "the re-pinned cycle holds records"
+    );
+    let orders = ctx
+        .fresh(&ListCustomerOrdersRequest {
+            limit: Some(100),
+            ..Default::default()
+        })
+        .await;
+    for o in &orders.order_infos {
+        let t = parse_time(o.create_time.as_deref().expect("created"));
+        assert!(
+            t <= repinned + time::Duration::minutes(5),
+            "order created {t} after the new pin"
+        );
+    }
+    ctx.app.stop().await;
+}
