@@ -173,6 +173,31 @@ pub fn parse_domain_id(raw: &str) -> Result<String, &'static str> {
     Ok(s.to_owned())
 }
 
+/// The IAM project id of one region (the `project_id` of price inquiries): letters, digits, '-'
+/// and '_', at most 64. Empty means the region has none. The account's own domain id is refused:
+/// it is the usual mistake, and Huawei refuses it as a project.
+pub fn parse_project_id(raw: &str, domain_id: &str) -> Result<Option<String>, &'static str> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    if s.len() > 64
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(
+            "A project ID has only letters, digits, '-' and '_' (at most 64 characters), as shown under My Credentials → Projects.",
+        );
+    }
+    if s.eq_ignore_ascii_case(domain_id.trim()) {
+        return Err(
+            "This is the account (domain) ID, not a project: enter the IAM project ID of this region (My Credentials → Projects).",
+        );
+    }
+    Ok(Some(s.to_owned()))
+}
+
 /// An access key id: 10 to 64 letters and digits.
 pub fn parse_ak(raw: &str) -> Result<String, &'static str> {
     let s = raw.trim();

@@ -189,6 +189,24 @@ pub fn routes() -> Router<Arc<SandboxState>> {
             get(get_faults).post(set_faults).delete(clear_faults),
         )
         .route("/__sandbox/rename", post(rename))
+        .route("/__sandbox/projects", get(projects))
+}
+
+/// `GET /__sandbox/projects`: `{ak: {region: project_id}}`, each account's IAM project per
+/// region (what real accounts read in the console, or from IAM).
+async fn projects(State(st): State<Arc<SandboxState>>) -> Response {
+    let all: serde_json::Map<String, serde_json::Value> = st
+        .projects
+        .iter()
+        .map(|(ak, list)| {
+            let by_region: serde_json::Map<String, serde_json::Value> = list
+                .iter()
+                .map(|(r, p)| (r.clone(), json!(p)))
+                .collect();
+            (ak.clone(), serde_json::Value::Object(by_region))
+        })
+        .collect();
+    Json(all).into_response()
 }
 
 /// `POST /__sandbox/rename {"ak", "resource_id", "name"}`: gives a resource a chosen name, so

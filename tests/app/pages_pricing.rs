@@ -201,7 +201,12 @@ async fn prices_are_asked_with_the_regions_project_id_not_the_domain_id() {
     assert!(res.text().await.expect("body").contains("CBC.0100"));
     set_projects(&staff, app.account_a(), &[("ap-southeast-1", &real)]).await;
     get_ok(&app, &format!("/pricing?region=ap-southeast-1&{ppu}"), 200).await;
-    get_ok(&app, &format!("/pricing?region=eu-west-101&{ppu}&quantity=3"), 200).await;
+    get_ok(
+        &app,
+        "/pricing?region=eu-west-101&spec=ecs-c6.large.2&quantity=3&mode=ppu&hours=731",
+        200,
+    )
+    .await;
     app.stop().await;
 }
 
