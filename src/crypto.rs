@@ -202,6 +202,18 @@ mod tests {
     }
 
     #[test]
+    fn another_key_cannot_open_and_says_so_without_the_secret() {
+        let sealed = test_box()
+            .seal(&SecretString::from("s3cr3t-SK"), b"row-1")
+            .expect("seal");
+        let other =
+            SecretBox::from_base64(&SecretString::from(STANDARD.encode([8u8; 32]))).expect("key");
+        let err = other.open(&sealed, b"row-1").expect_err("another key");
+        assert_eq!(err, Undecryptable);
+        assert!(!format!("{err} {err:?}").contains("s3cr3t"));
+    }
+
+    #[test]
     fn debug_does_not_print_the_key() {
         let dbg = format!("{:?}", test_box());
         assert!(dbg.contains("key_id") && !dbg.contains("cipher"));

@@ -272,4 +272,17 @@ mod tests {
         assert!(parse_endpoint("http://evil.example").is_err());
         assert!(parse_endpoint("https://bss.myhuaweicloud.eu/v2").is_err());
     }
+
+    #[test]
+    fn project_ids_are_checked_and_the_domain_id_is_not_one() {
+        let domain = "0a1b2c3d4e5f67890a1b2c3d4e5f6789";
+        assert_eq!(parse_project_id("  ", domain), Ok(None));
+        assert_eq!(
+            parse_project_id(" 0f1e2d3c4b5a69788796a5b4c3d2e1f0 ", domain),
+            Ok(Some("0f1e2d3c4b5a69788796a5b4c3d2e1f0".into()))
+        );
+        assert!(parse_project_id("not a project!", domain).is_err());
+        assert!(parse_project_id(&"a".repeat(65), domain).is_err());
+        assert!(parse_project_id(&domain.to_uppercase(), domain).is_err());
+    }
 }
