@@ -200,7 +200,10 @@ pub async fn rotate_key(mut settings: Settings, skip_unreadable: bool) -> anyhow
         new.key_id()
     );
     if !r.is_complete() {
-        println!("left as they were (the old key could not open them):\n{}", unreadable());
+        println!(
+            "left as they were (the old key could not open them):\n{}",
+            unreadable()
+        );
     }
     Ok(())
 }

@@ -182,7 +182,8 @@ impl Application {
                 .with_context(|| format!("binding the sandbox to {}", settings.sandbox_listen))?;
             let addr = listener.local_addr()?;
             let url = format!("http://{addr}");
-            let seeded = seed_sandbox_accounts(&db, &keys, &settings.sandbox_accounts, &url).await?;
+            let seeded =
+                seed_sandbox_accounts(&db, &keys, &settings.sandbox_accounts, &url).await?;
             let aks: Vec<(uuid::Uuid, String)> =
                 seeded.iter().map(|(id, c)| (*id, c.ak.clone())).collect();
             let creds = seeded.into_iter().map(|(_, c)| c).collect();

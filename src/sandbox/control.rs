@@ -199,10 +199,8 @@ async fn projects(State(st): State<Arc<SandboxState>>) -> Response {
         .projects
         .iter()
         .map(|(ak, list)| {
-            let by_region: serde_json::Map<String, serde_json::Value> = list
-                .iter()
-                .map(|(r, p)| (r.clone(), json!(p)))
-                .collect();
+            let by_region: serde_json::Map<String, serde_json::Value> =
+                list.iter().map(|(r, p)| (r.clone(), json!(p))).collect();
             (ak.clone(), serde_json::Value::Object(by_region))
         })
         .collect();

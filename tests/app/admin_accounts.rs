@@ -406,7 +406,10 @@ fn shown_projects(html: &str) -> Vec<(String, String)> {
                 .trim_start_matches("project[")
                 .trim_end_matches(']')
                 .to_owned();
-            (region, e.value().attr("value").unwrap_or_default().to_owned())
+            (
+                region,
+                e.value().attr("value").unwrap_or_default().to_owned(),
+            )
         })
         .collect()
 }
@@ -419,10 +422,9 @@ async fn staff_store_each_regions_project_id_on_the_account_page() {
     let path = format!("/admin/accounts/{id}");
     let html = app.client.get_html(&path).await;
     let shown = shown_projects(&html);
-    let regions: serde_json::Value = serde_json::from_str(include_str!(
-        "../fixtures/cbc-api/catalog/regions.json"
-    ))
-    .expect("regions");
+    let regions: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/cbc-api/catalog/regions.json"))
+            .expect("regions");
     let codes: Vec<String> = regions["regions"]
         .as_array()
         .expect("regions")
@@ -442,7 +444,10 @@ async fn staff_store_each_regions_project_id_on_the_account_page() {
         .client
         .post_form(
             &format!("{path}/projects"),
-            &[("project[eu-west-101]", eu), ("project[ap-southeast-1]", ap)],
+            &[
+                ("project[eu-west-101]", eu),
+                ("project[ap-southeast-1]", ap),
+            ],
         )
         .await;
     assert_eq!(res.status(), 303);
@@ -491,7 +496,13 @@ async fn staff_store_each_regions_project_id_on_the_account_page() {
         assert_eq!(snapshot(&app).await, before);
     }
     let html = app.client.get_html(&path).await;
-    assert_eq!(shown_projects(&html).into_iter().find(|(r, _)| r == "eu-west-101").map(|(_, v)| v), Some(eu.to_owned()));
+    assert_eq!(
+        shown_projects(&html)
+            .into_iter()
+            .find(|(r, _)| r == "eu-west-101")
+            .map(|(_, v)| v),
+        Some(eu.to_owned())
+    );
     let res = app
         .client
         .post_form(&format!("{path}/projects"), &[("project[mars-1]", eu)])
@@ -501,12 +512,28 @@ async fn staff_store_each_regions_project_id_on_the_account_page() {
     // Clearing a field removes that region's project.
     let res = app
         .client
-        .post_form(&format!("{path}/projects"), &[("project[ap-southeast-1]", "")])
+        .post_form(
+            &format!("{path}/projects"),
+            &[("project[ap-southeast-1]", "")],
+        )
         .await;
     assert_eq!(res.status(), 303);
     let html = app.client.get_html(&path).await;
     let shown = shown_projects(&html);
-    assert_eq!(shown.iter().find(|(r, _)| r == "ap-southeast-1").map(|(_, v)| v.as_str()), Some(""));
-    assert_eq!(shown.iter().find(|(r, _)| r == "eu-west-101").map(|(_, v)| v.as_str()), Some(eu), "regions not in the form keep theirs");
+    assert_eq!(
+        shown
+            .iter()
+            .find(|(r, _)| r == "ap-southeast-1")
+            .map(|(_, v)| v.as_str()),
+        Some("")
+    );
+    assert_eq!(
+        shown
+            .iter()
+            .find(|(r, _)| r == "eu-west-101")
+            .map(|(_, v)| v.as_str()),
+        Some(eu),
+        "regions not in the form keep theirs"
+    );
     app.stop().await;
 }

@@ -2081,17 +2081,20 @@ async fn the_sandbox_prices_only_with_a_project_id_of_the_calling_account() {
     let projects = app.sandbox_projects().await;
     let ak = app.ak_of(app.account_a()).await;
     let mine = projects[&ak].as_object().expect("A's projects");
-    let regions: serde_json::Value = serde_json::from_str(include_str!(
-        "../fixtures/cbc-api/catalog/regions.json"
-    ))
-    .expect("regions");
+    let regions: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/cbc-api/catalog/regions.json"))
+            .expect("regions");
     for r in regions["regions"].as_array().expect("regions") {
         let code = r["region_code"].as_str().expect("code");
         assert!(mine.contains_key(code), "one project per region: {code}");
     }
     let own = mine["eu-west-101"].as_str().expect("project");
     assert_ne!(own, b_project, "accounts have their own projects");
-    cbc.call(&a, &ppu(own)).await.expect("priced with A's project");
-    cbc.call(&a, &period(own)).await.expect("priced with A's project");
+    cbc.call(&a, &ppu(own))
+        .await
+        .expect("priced with A's project");
+    cbc.call(&a, &period(own))
+        .await
+        .expect("priced with A's project");
     app.stop().await;
 }

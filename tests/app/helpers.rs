@@ -391,7 +391,11 @@ impl TestApp {
         let res = reqwest::get(format!("{}/__sandbox/projects", self.sandbox_url()))
             .await
             .expect("sandbox projects");
-        assert!(res.status().is_success(), "GET /__sandbox/projects: {}", res.status());
+        assert!(
+            res.status().is_success(),
+            "GET /__sandbox/projects: {}",
+            res.status()
+        );
         res.json().await.expect("json")
     }
 

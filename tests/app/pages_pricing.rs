@@ -179,7 +179,12 @@ async fn prices_are_asked_with_the_regions_project_id_not_the_domain_id() {
     let ppu = "spec=ecs-c6.large.2&quantity=2&mode=ppu&hours=730";
     let html = get_ok(&app, &format!("/pricing?region=eu-west-101&{ppu}"), 200).await;
     assert!(is_money(&select_text(&html, "td.final-price")[0]));
-    let html = get_ok(&app, &format!("/pricing/compare?region=eu-west-0&spec=ecs-c6.large.2"), 200).await;
+    let html = get_ok(
+        &app,
+        &format!("/pricing/compare?region=eu-west-0&spec=ecs-c6.large.2"),
+        200,
+    )
+    .await;
     assert!(has(&html, "table.compare"));
 
     // What is sent is the stored project of the priced region: a wrong one for one region is
@@ -192,12 +197,21 @@ async fn prices_are_asked_with_the_regions_project_id_not_the_domain_id() {
         .expect("account")
         .domain_id;
     assert_ne!(real, domain_id);
-    set_projects(&staff, app.account_a(), &[("ap-southeast-1", "0123456789abcdef0123456789abcdef")]).await;
+    set_projects(
+        &staff,
+        app.account_a(),
+        &[("ap-southeast-1", "0123456789abcdef0123456789abcdef")],
+    )
+    .await;
     let res = app
         .client
         .get(&format!("/pricing?region=ap-southeast-1&{ppu}"))
         .await;
-    assert_eq!(res.status(), 422, "the sandbox refuses a project that is not the account's");
+    assert_eq!(
+        res.status(),
+        422,
+        "the sandbox refuses a project that is not the account's"
+    );
     assert!(res.text().await.expect("body").contains("CBC.0100"));
     set_projects(&staff, app.account_a(), &[("ap-southeast-1", &real)]).await;
     get_ok(&app, &format!("/pricing?region=ap-southeast-1&{ppu}"), 200).await;

@@ -252,7 +252,10 @@ async fn portal_cli(app: &TestApp, key: &str, args: &[&str], stdin: &str) -> (bo
         .spawn()
         .expect("run cbc-portal");
     let mut input = child.stdin.take().expect("stdin");
-    input.write_all(stdin.as_bytes()).await.expect("write stdin");
+    input
+        .write_all(stdin.as_bytes())
+        .await
+        .expect("write stdin");
     drop(input);
     let out = child.wait_with_output().await.expect("cbc-portal output");
     let text = format!(
@@ -286,7 +289,12 @@ async fn a_secret_that_no_longer_decrypts_is_a_state_of_its_account_not_a_500() 
     let app = spawn_app().await;
     let (endpoint, upstream) = counting_endpoint().await;
     let account = app
-        .create_account("Acme", &endpoint, "HPUAEXAMPLEAK0000001", "OldSecretKey00000000000000000000000000SK")
+        .create_account(
+            "Acme",
+            &endpoint,
+            "HPUAEXAMPLEAK0000001",
+            "OldSecretKey00000000000000000000000000SK",
+        )
         .await;
     let email = "viewer@acme.example";
     app.create_user(email, CUSTOMER_PW, Role::Viewer, Some(account))
@@ -306,7 +314,10 @@ async fn a_secret_that_no_longer_decrypts_is_a_state_of_its_account_not_a_500() 
             text.contains("cloud account") && text.contains("administrator"),
             "GET {path} explains what is wrong and whom to ask: {text}"
         );
-        assert!(!text.to_lowercase().contains("decrypt with this key"), "no internals");
+        assert!(
+            !text.to_lowercase().contains("decrypt with this key"),
+            "no internals"
+        );
     }
     assert_eq!(upstream.load(std::sync::atomic::Ordering::SeqCst), 0);
 
@@ -316,7 +327,10 @@ async fn a_secret_that_no_longer_decrypts_is_a_state_of_its_account_not_a_500() 
             && l.contains("WARN")
             && l.to_lowercase().contains("cannot be decrypted")
     });
-    assert!(warned, "startup names the account whose SK cannot be decrypted");
+    assert!(
+        warned,
+        "startup names the account whose SK cannot be decrypted"
+    );
     assert!(!logs.contains("OldSecretKey0000"), "no secret in the logs");
 
     // Staff pages work and say what to do; the SK can be entered again.
@@ -332,7 +346,10 @@ async fn a_secret_that_no_longer_decrypts_is_a_state_of_its_account_not_a_500() 
     );
     assert!(has(&html, "form#account-sk input[name=sk][type=password]"));
     let list = live.client.get_html("/admin/accounts").await;
-    assert!(list.contains("SK cannot be decrypted"), "the list shows it too");
+    assert!(
+        list.contains("SK cannot be decrypted"),
+        "the list shows it too"
+    );
 
     // Bad input changes nothing.
     let res = live
@@ -353,7 +370,10 @@ async fn a_secret_that_no_longer_decrypts_is_a_state_of_its_account_not_a_500() 
         .expect("opens now")
         .expect("account");
     assert_eq!(opened.expose_secret(), new_sk);
-    let html = live.client.get_html(&format!("/admin/accounts/{account}")).await;
+    let html = live
+        .client
+        .get_html(&format!("/admin/accounts/{account}"))
+        .await;
     assert!(!html.contains("SK cannot be decrypted"));
     assert!(!html.contains(new_sk), "the SK is never shown");
     let audited: i64 = sqlx::query_scalar(
@@ -395,12 +415,22 @@ async fn a_second_factor_that_no_longer_decrypts_neither_locks_staff_out_nor_is_
     // Not skipped: staff pages still ask for the second factor.
     let res = client.get("/admin").await;
     assert_eq!(res.status(), 303);
-    assert!(res.headers()["location"].to_str().unwrap_or("").starts_with("/mfa"));
+    assert!(
+        res.headers()["location"]
+            .to_str()
+            .unwrap_or("")
+            .starts_with("/mfa")
+    );
 
     let (ok, out) = portal_cli(
         &live,
         OTHER_KEY,
-        &["user", "reset-second-factor", "--email", "staff@example.com"],
+        &[
+            "user",
+            "reset-second-factor",
+            "--email",
+            "staff@example.com",
+        ],
         "",
     )
     .await;
@@ -424,7 +454,12 @@ async fn rotating_the_key_also_re_encrypts_staff_second_factors() {
     let staff = app.login_staff().await;
     let sk = "RotateMeSk000000000000000000000000000002";
     let account = app
-        .create_account("Rot", "https://bss.myhuaweicloud.eu", "HPUAEXAMPLEAK0000011", sk)
+        .create_account(
+            "Rot",
+            "https://bss.myhuaweicloud.eu",
+            "HPUAEXAMPLEAK0000011",
+            sk,
+        )
         .await;
     let old = key_for(&app.db_name);
     let (ok, out) = portal_cli(&app, &old, &["rotate-key"], &format!("{OTHER_KEY}\n")).await;
@@ -440,7 +475,11 @@ async fn rotating_the_key_also_re_encrypts_staff_second_factors() {
     let res = client.login("staff@example.com", STAFF_PW).await;
     assert_eq!(res.status(), 303);
     let res = client.get("/mfa").await;
-    assert_eq!(res.status(), 200, "the second factor opens under the new key");
+    assert_eq!(
+        res.status(),
+        200,
+        "the second factor opens under the new key"
+    );
     let html = res.text().await.expect("body");
     assert!(
         !has(&html, "#mfa-enrol"),
@@ -448,7 +487,11 @@ async fn rotating_the_key_also_re_encrypts_staff_second_factors() {
     );
     let code = live.totp_code(staff).await;
     let res = client.post_form("/mfa", &[("code", &code)]).await;
-    assert_eq!(res.status(), 303, "the old authenticator's code is accepted");
+    assert_eq!(
+        res.status(),
+        303,
+        "the old authenticator's code is accepted"
+    );
     live.stop().await;
     app.stop().await;
 }

@@ -38,7 +38,12 @@ fn decimal(v: &Value) -> Option<Decimal> {
 /// refuses anything else, the account's domain id included.
 fn check_project(ctx: &Ctx<'_>) -> ApiResult<()> {
     let project = ctx.bs("project_id").unwrap_or_default();
-    if ctx.st.projects_of(&ctx.ak).iter().any(|(_, p)| p == project) {
+    if ctx
+        .st
+        .projects_of(&ctx.ak)
+        .iter()
+        .any(|(_, p)| p == project)
+    {
         Ok(())
     } else {
         Err(ApiError::param(

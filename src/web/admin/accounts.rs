@@ -723,9 +723,9 @@ pub async fn reenter_sk(
     let account = load(&state, &id).await?;
     let mut sk_errors = FieldErrors::default();
     let sk = match form.sk {
-        Some(sk) if !sk.expose_secret().trim().is_empty() => parse_sk(sk)
-            .map_err(|m| sk_errors.add("sk", m))
-            .ok(),
+        Some(sk) if !sk.expose_secret().trim().is_empty() => {
+            parse_sk(sk).map_err(|m| sk_errors.add("sk", m)).ok()
+        }
         _ => {
             sk_errors.add("sk", "Enter the secret access key.");
             None
@@ -835,10 +835,8 @@ pub async fn set_projects(
     }
     db::accounts::set_projects(&mut *tx, account.id, &changes).await?;
     db::accounts::touch(&mut *tx, account.id).await?;
-    let summary: serde_json::Map<String, serde_json::Value> = changes
-        .iter()
-        .map(|(r, p)| (r.clone(), json!(p)))
-        .collect();
+    let summary: serde_json::Map<String, serde_json::Value> =
+        changes.iter().map(|(r, p)| (r.clone(), json!(p))).collect();
     audit::record(
         &mut *tx,
         &actor_for(&user, account.id),
