@@ -120,6 +120,19 @@ async fn store_sandbox_projects(
     Ok(())
 }
 
+/// Says which setting moves a listener whose address cannot be bound (busy, not ours, ...).
+fn cannot_listen(what: &str, addr: std::net::SocketAddr, setting: &str) -> String {
+    let example = match addr.port() {
+        0 => String::new(),
+        port => {
+            let mut other = addr;
+            other.set_port(port.checked_add(1).unwrap_or(8080));
+            format!(", e.g. {setting}={other}")
+        }
+    };
+    format!("{what} cannot listen on {addr}: choose another address with {setting}{example}")
+}
+
 /// Connects to Postgres (creating the database, or a private cluster, as needed).
 async fn connect(
     settings: &mut Settings,
@@ -179,7 +192,13 @@ impl Application {
         if settings.sandbox {
             let listener = TcpListener::bind(settings.sandbox_listen)
                 .await
-                .with_context(|| format!("binding the sandbox to {}", settings.sandbox_listen))?;
+                .with_context(|| {
+                    cannot_listen(
+                        "the sandbox",
+                        settings.sandbox_listen,
+                        "PORTAL_SANDBOX_LISTEN",
+                    )
+                })?;
             let addr = listener.local_addr()?;
             let url = format!("http://{addr}");
             let seeded =
@@ -201,7 +220,7 @@ impl Application {
         db::keys::warn_about_unreadable_secrets(&db, &keys).await?;
         let listener = TcpListener::bind(settings.listen)
             .await
-            .with_context(|| format!("binding {}", settings.listen))?;
+            .with_context(|| cannot_listen("the portal", settings.listen, "PORTAL_LISTEN"))?;
         let local = listener.local_addr()?;
         if settings.listen.port() == 0 {
             settings.public_url = format!("http://{local}");
