@@ -1,6 +1,7 @@
-//! Scripted administration: `cbc-portal user create`, `cbc-portal account create`,
-//! `cbc-portal rotate-key`. Secrets are never taken from arguments: at a terminal they are
-//! prompted for without echo, otherwise the first line of standard input is used.
+//! Scripted administration: `cbc-portal user create`, `cbc-portal user reset-second-factor`,
+//! `cbc-portal account create`, `cbc-portal rotate-key`. Secrets are never taken from
+//! arguments: at a terminal they are prompted for without echo, otherwise the first line of
+//! standard input is used.
 
 use std::io::{BufRead, IsTerminal, Read};
 
@@ -212,18 +213,95 @@ pub async fn create_account(
     Ok(())
 }
 
-/// `cbc-portal rotate-key`: re-encrypts every SK under the key read from stdin.
-pub async fn rotate_key(mut settings: Settings) -> anyhow::Result<()> {
+/// `cbc-portal rotate-key`: re-encrypts every SK and staff TOTP secret under the key read from
+/// stdin, in one transaction. Secrets the current key cannot open stop it, unless
+/// `skip_unreadable` (then they are left for staff to enter again or reset).
+pub async fn rotate_key(mut settings: Settings, skip_unreadable: bool) -> anyhow::Result<()> {
     let old = crate::startup::secret_box(&settings)?;
     let new = read_secret("new key", Ask::Twice, SecretBox::from_base64)?;
     let (pool, cluster) = crate::startup::prepare_database(&mut settings).await?;
-    let n = db::accounts::rotate_key(&pool, &old, &new).await?;
-    println!(
-        "re-encrypted {n} secret keys under key {}; now set PORTAL_SECRET_KEY to the new key",
-        new.key_id()
-    );
+    let r = db::keys::rotate(&pool, &old, &new, skip_unreadable).await?;
     if let Some(c) = cluster {
         c.stop();
+    }
+    let unreadable = || {
+        let mut lines = Vec::new();
+        if !r.unreadable_sks.is_empty() {
+            lines.push(format!(
+                "  SK of cloud account(s): {} (enter the SK again on the account page)",
+                r.unreadable_sks.join(", ")
+            ));
+        }
+        if !r.unreadable_second_factors.is_empty() {
+            lines.push(format!(
+                "  second factor of: {} (cbc-portal user reset-second-factor --email E)",
+                r.unreadable_second_factors.join(", ")
+            ));
+        }
+        lines.join("\n")
+    };
+    if !r.is_complete() && !skip_unreadable {
+        bail!(
+            "nothing was changed: the current key (id {}) cannot open these secrets:\n{}\n\
+             Check PORTAL_SECRET_KEY / PORTAL_SECRET_KEY_FILE is the key they were sealed under, \
+             or pass --skip-unreadable to re-encrypt the others and leave these as they are",
+            old.key_id(),
+            unreadable()
+        );
+    }
+    println!(
+        "re-encrypted {} secret keys and {} staff second factors under key {}; \
+         now set PORTAL_SECRET_KEY to the new key",
+        r.sks,
+        r.second_factors,
+        new.key_id()
+    );
+    if !r.is_complete() {
+        println!(
+            "left as they were (the old key could not open them):\n{}",
+            unreadable()
+        );
+    }
+    Ok(())
+}
+
+/// `cbc-portal user reset-second-factor`: clears a user's TOTP secret (one the current key can
+/// no longer open, or a lost authenticator). The next login enrols a new one; the second
+/// factor itself stays required.
+pub async fn reset_second_factor(mut settings: Settings, email: &str) -> anyhow::Result<()> {
+    let email = Email::parse(email).map_err(|m| anyhow::anyhow!("--email: {m}"))?;
+    let (pool, cluster) = crate::startup::prepare_database(&mut settings).await?;
+    let user = db::users::by_email(&pool, email.as_str())
+        .await?
+        .with_context(|| format!("no user with e-mail {email}"))?;
+    let mut tx = pool.begin().await?;
+    let cleared = db::users::reset_totp(&mut *tx, user.id).await?;
+    if cleared {
+        // Sessions that passed the old second factor end with it.
+        db::users::bump_session_epoch(&mut *tx, user.id).await?;
+        audit::record(
+            &mut *tx,
+            &Actor {
+                email: Some("cli".into()),
+                ..Actor::default()
+            },
+            Event::new(audit::event::SECOND_FACTOR_RESET, Outcome::Success)
+                .resource("user", user.id.to_string())
+                .summary(serde_json::json!({ "email": user.email, "via": "cli" })),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    if let Some(c) = cluster {
+        c.stop();
+    }
+    if cleared {
+        println!(
+            "cleared the second factor of {}; the next login sets up a new authenticator",
+            user.email
+        );
+    } else {
+        println!("{} has no second factor set up; nothing to do", user.email);
     }
     Ok(())
 }

@@ -30,10 +30,12 @@ pub struct Settings {
     /// `PORTAL_DATA_DIR` — local state: the generated sandbox key, the private Postgres
     /// cluster. Default `./.portal`.
     pub data_dir: PathBuf,
-    /// `PORTAL_SECRET_KEY` — base64 of 32 random bytes; encrypts cloud-account SKs
-    /// (AES-256-GCM). Required unless the sandbox is on, in which case a key is generated into
-    /// `<data dir>/secret.key` (mode 0600). `PORTAL_SECRET_KEY_FILE` names a file holding it
-    /// instead; the file is refused if group or others can read it.
+    /// `PORTAL_SECRET_KEY` — base64 of 32 random bytes; encrypts cloud-account SKs and staff
+    /// TOTP secrets (AES-256-GCM). Required unless the sandbox is on, in which case a key is
+    /// generated into `<data dir>/secret.key` (mode 0600). `PORTAL_SECRET_KEY_FILE` names a file
+    /// holding it instead; the file is refused if group or others can read it. Change it with
+    /// `cbc-portal rotate-key`: secrets sealed under another key do not open (the portal starts,
+    /// logs which accounts and staff are affected, and shows it on their pages).
     pub secret_key: Option<SecretString>,
     /// `PORTAL_SECRET_KEY_FILE` — see `secret_key`.
     pub secret_key_file: Option<PathBuf>,

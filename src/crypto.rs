@@ -1,7 +1,10 @@
-//! Encryption of cloud-account secret keys at rest (AES-256-GCM) and random tokens.
+//! Encryption of secrets at rest (AES-256-GCM: cloud-account SKs, staff TOTP secrets) and
+//! random tokens.
 //!
 //! The key lives outside the database (environment, or a 0600 file). Each ciphertext is bound
-//! to its account id as associated data, so moving ciphertexts between rows fails to decrypt.
+//! to its row's id as associated data, so moving ciphertexts between rows fails to decrypt.
+//! A ciphertext that does not open (sealed under another key, or altered) is [`Undecryptable`]:
+//! a state of the one row it belongs to, which callers show and let staff repair.
 
 use std::path::Path;
 
@@ -28,6 +31,11 @@ impl std::fmt::Debug for SecretBox {
             .finish_non_exhaustive()
     }
 }
+
+/// A stored secret this key cannot open: it was sealed under another key, or altered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the stored secret does not decrypt with this key")]
+pub struct Undecryptable;
 
 /// An encrypted value as stored.
 #[derive(Debug, Clone)]
@@ -100,8 +108,8 @@ impl SecretBox {
     }
 
     /// Decrypts a sealed value; fails if it was tampered with or sealed for another context.
-    pub fn open(&self, sealed: &Sealed, context: &[u8]) -> anyhow::Result<SecretString> {
-        let nonce = Nonce::try_from(&sealed.nonce[..]).context("stored nonce has a bad length")?;
+    pub fn open(&self, sealed: &Sealed, context: &[u8]) -> Result<SecretString, Undecryptable> {
+        let nonce = Nonce::try_from(&sealed.nonce[..]).map_err(|_| Undecryptable)?;
         let plain = self
             .cipher
             .decrypt(
@@ -111,8 +119,8 @@ impl SecretBox {
                     aad: context,
                 },
             )
-            .map_err(|_| anyhow::anyhow!("the stored secret does not decrypt with this key"))?;
-        let text = String::from_utf8(plain).context("decrypted secret is not UTF-8")?;
+            .map_err(|_| Undecryptable)?;
+        let text = String::from_utf8(plain).map_err(|_| Undecryptable)?;
         Ok(SecretString::from(text))
     }
 }
@@ -191,6 +199,18 @@ mod tests {
         let mut tampered = sealed.clone();
         tampered.ciphertext[0] ^= 1;
         assert!(b.open(&tampered, b"row-1").is_err());
+    }
+
+    #[test]
+    fn another_key_cannot_open_and_says_so_without_the_secret() {
+        let sealed = test_box()
+            .seal(&SecretString::from("s3cr3t-SK"), b"row-1")
+            .expect("seal");
+        let other =
+            SecretBox::from_base64(&SecretString::from(STANDARD.encode([8u8; 32]))).expect("key");
+        let err = other.open(&sealed, b"row-1").expect_err("another key");
+        assert_eq!(err, Undecryptable);
+        assert!(!format!("{err} {err:?}").contains("s3cr3t"));
     }
 
     #[test]

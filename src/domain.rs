@@ -173,6 +173,31 @@ pub fn parse_domain_id(raw: &str) -> Result<String, &'static str> {
     Ok(s.to_owned())
 }
 
+/// The IAM project id of one region (the `project_id` of price inquiries): letters, digits, '-'
+/// and '_', at most 64. Empty means the region has none. The account's own domain id is refused:
+/// it is the usual mistake, and Huawei refuses it as a project.
+pub fn parse_project_id(raw: &str, domain_id: &str) -> Result<Option<String>, &'static str> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    if s.len() > 64
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(
+            "A project ID has only letters, digits, '-' and '_' (at most 64 characters), as shown under My Credentials → Projects.",
+        );
+    }
+    if s.eq_ignore_ascii_case(domain_id.trim()) {
+        return Err(
+            "This is the account (domain) ID, not a project: enter the IAM project ID of this region (My Credentials → Projects).",
+        );
+    }
+    Ok(Some(s.to_owned()))
+}
+
 /// An access key id: 10 to 64 letters and digits.
 pub fn parse_ak(raw: &str) -> Result<String, &'static str> {
     let s = raw.trim();
@@ -397,5 +422,18 @@ mod tests {
         assert!(parse_endpoint("http://127.0.0.1:8081").is_ok());
         assert!(parse_endpoint("http://evil.example").is_err());
         assert!(parse_endpoint("https://bss.myhuaweicloud.eu/v2").is_err());
+    }
+
+    #[test]
+    fn project_ids_are_checked_and_the_domain_id_is_not_one() {
+        let domain = "0a1b2c3d4e5f67890a1b2c3d4e5f6789";
+        assert_eq!(parse_project_id("  ", domain), Ok(None));
+        assert_eq!(
+            parse_project_id(" 0f1e2d3c4b5a69788796a5b4c3d2e1f0 ", domain),
+            Ok(Some("0f1e2d3c4b5a69788796a5b4c3d2e1f0".into()))
+        );
+        assert!(parse_project_id("not a project!", domain).is_err());
+        assert!(parse_project_id(&"a".repeat(65), domain).is_err());
+        assert!(parse_project_id(&domain.to_uppercase(), domain).is_err());
     }
 }

@@ -32,9 +32,13 @@ enum Command {
     /// Manage cloud accounts.
     #[command(subcommand)]
     Account(AccountCommand),
-    /// Re-encrypt every stored SK under a new key (asked for twice at a terminal, else the
-    /// first line of stdin).
-    RotateKey,
+    /// Re-encrypt every stored SK and staff second factor under a new key (asked for twice at a
+    /// terminal, else the first line of stdin).
+    RotateKey {
+        /// Re-encrypt what the current key opens and leave the rest (listed) as it is.
+        #[arg(long)]
+        skip_unreadable: bool,
+    },
     /// Run the CBC sandbox alone, for other clients (e.g. the official SDK).
     Sandbox {
         /// Address to listen on (port 0 picks one; the address is printed).
@@ -76,6 +80,12 @@ enum UserCommand {
         /// Display name (defaults to the part of the e-mail before '@').
         #[arg(long)]
         name: Option<String>,
+    },
+    /// Clear a user's second factor (e.g. one the current key cannot decrypt); the next login
+    /// sets up a new authenticator.
+    ResetSecondFactor {
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -165,7 +175,10 @@ async fn run(cli: Cli, dotenv: bool) -> anyhow::Result<()> {
             domain_id,
             ak,
         }) => cli::create_account(settings, &name, &endpoint, &domain_id, &ak).await,
-        Command::RotateKey => cli::rotate_key(settings).await,
+        Command::User(UserCommand::ResetSecondFactor { email }) => {
+            cli::reset_second_factor(settings, &email).await
+        }
+        Command::RotateKey { skip_unreadable } => cli::rotate_key(settings, skip_unreadable).await,
         Command::Healthcheck => {
             let mut addr = settings.listen;
             if addr.ip().is_unspecified() {

@@ -25,6 +25,10 @@ pub struct Application {
     setup_link: Option<String>,
 }
 
+const UPPER: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+const MIXED: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const HEX: &[u8] = b"0123456789abcdef";
+
 fn random_code(len: usize, alphabet: &[u8]) -> String {
     crate::crypto::random_bytes::<64>()
         .iter()
@@ -34,16 +38,14 @@ fn random_code(len: usize, alphabet: &[u8]) -> String {
 }
 
 /// Makes sure each named sandbox account exists (generating its AK/SK the first time), points
-/// every sandbox account at `endpoint`, and returns the credentials the sandbox must accept.
+/// every sandbox account at `endpoint`, and returns the credentials the sandbox must accept,
+/// with each account's id.
 async fn seed_sandbox_accounts(
     db: &sqlx::PgPool,
     keys: &SecretBox,
     names: &[String],
     endpoint: &str,
-) -> anyhow::Result<Vec<crate::sandbox::Credential>> {
-    const UPPER: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    const MIXED: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    const HEX: &[u8] = b"0123456789abcdef";
+) -> anyhow::Result<Vec<(uuid::Uuid, crate::sandbox::Credential)>> {
     for name in names {
         if db::accounts::by_name(db, name).await?.is_none() {
             let sk = SecretString::from(random_code(40, MIXED));
@@ -71,16 +73,51 @@ async fn seed_sandbox_accounts(
         .into_iter()
         .filter(|a| a.is_sandbox)
     {
-        let sk = db::accounts::secret_key(db, keys, a.id)
-            .await?
-            .context("sandbox account vanished")?;
-        creds.push(crate::sandbox::Credential {
-            ak: a.ak,
-            sk,
-            domain_id: a.domain_id,
-        });
+        let sk = match db::accounts::secret_key(db, keys, a.id).await {
+            Ok(Some(sk)) => sk,
+            Ok(None) => continue,
+            // The sandbox's SKs are the portal's own invention (the sandbox accepts whatever it
+            // is started with), so one sealed under an earlier key is simply replaced.
+            Err(db::accounts::SecretKeyError::Undecryptable(id)) => {
+                let sk = SecretString::from(random_code(40, MIXED));
+                db::accounts::replace_sk(db, keys, id, &sk).await?;
+                tracing::info!(
+                    account = %a.name,
+                    "the sandbox account's SK was sealed under another key; generated a new one"
+                );
+                sk
+            }
+            Err(db::accounts::SecretKeyError::Db(e)) => return Err(e.into()),
+        };
+        creds.push((
+            a.id,
+            crate::sandbox::Credential {
+                ak: a.ak,
+                sk,
+                domain_id: a.domain_id,
+            },
+        ));
     }
     Ok(creds)
+}
+
+/// Stores the sandbox's IAM projects on its accounts (the sandbox is their truth), so price
+/// inquiries work out of the box.
+async fn store_sandbox_projects(
+    db: &sqlx::PgPool,
+    sandbox: &crate::sandbox::Sandbox,
+    accounts: &[(uuid::Uuid, String)],
+) -> anyhow::Result<()> {
+    for (id, ak) in accounts {
+        let changes: Vec<(String, Option<String>)> = sandbox
+            .projects(ak)
+            .into_iter()
+            .map(|(region, project)| (region, Some(project)))
+            .collect();
+        let mut conn = db.acquire().await?;
+        db::accounts::set_projects(&mut *conn, *id, &changes).await?;
+    }
+    Ok(())
 }
 
 /// Says which setting moves a listener whose address cannot be bound (busy, not ours, ...).
@@ -164,14 +201,20 @@ impl Application {
                 })?;
             let addr = listener.local_addr()?;
             let url = format!("http://{addr}");
-            let creds = seed_sandbox_accounts(&db, &keys, &settings.sandbox_accounts, &url).await?;
+            let seeded =
+                seed_sandbox_accounts(&db, &keys, &settings.sandbox_accounts, &url).await?;
+            let aks: Vec<(uuid::Uuid, String)> =
+                seeded.iter().map(|(id, c)| (*id, c.ak.clone())).collect();
+            let creds = seeded.into_iter().map(|(_, c)| c).collect();
             let cfg = crate::sandbox::SeedConfig {
                 seed: settings.sandbox_seed,
                 bill_records: settings.sandbox_records,
                 currency: settings.sandbox_currency.clone(),
                 now: settings.sandbox_now,
             };
-            sandbox = Some(crate::sandbox::Sandbox::start(listener, creds, cfg).await?);
+            let started = crate::sandbox::Sandbox::start(listener, creds, cfg).await?;
+            store_sandbox_projects(&db, &started, &aks).await?;
+            sandbox = Some(started);
             match settings.sandbox_now {
                 Some(pin) => {
                     tracing::info!(%url, clock = %pin, "embedded sandbox started, clock pinned")
@@ -179,6 +222,8 @@ impl Application {
                 None => tracing::info!(%url, "embedded sandbox started"),
             }
         }
+        // A changed key is a state of the rows it cannot open, not a reason to stop: say which.
+        db::keys::warn_about_unreadable_secrets(&db, &keys).await?;
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| cannot_listen("the portal", settings.listen, "PORTAL_LISTEN"))?;

@@ -191,6 +191,7 @@ pub fn routes() -> Router<Arc<SandboxState>> {
         )
         .route("/__sandbox/rename", post(rename))
         .route("/__sandbox/clock", get(get_clock).post(set_clock))
+        .route("/__sandbox/projects", get(projects))
 }
 
 /// `GET /__sandbox/clock`: `{"now": RFC 3339, "pinned": bool}`.
@@ -233,6 +234,21 @@ async fn set_clock(State(st): State<Arc<SandboxState>>, body: axum::body::Bytes)
     };
     st.reseed_at(at).await;
     get_clock(State(st)).await
+}
+
+/// `GET /__sandbox/projects`: `{ak: {region: project_id}}`, each account's IAM project per
+/// region (what real accounts read in the console, or from IAM).
+async fn projects(State(st): State<Arc<SandboxState>>) -> Response {
+    let all: serde_json::Map<String, serde_json::Value> = st
+        .projects
+        .iter()
+        .map(|(ak, list)| {
+            let by_region: serde_json::Map<String, serde_json::Value> =
+                list.iter().map(|(r, p)| (r.clone(), json!(p))).collect();
+            (ak.clone(), serde_json::Value::Object(by_region))
+        })
+        .collect();
+    Json(all).into_response()
 }
 
 /// `POST /__sandbox/rename {"ak", "resource_id", "name"}`: gives a resource a chosen name, so

@@ -105,6 +105,8 @@ impl Default for SeedConfig {
 pub struct SandboxState {
     pub(crate) creds: HashMap<String, Credential>,
     pub(crate) worlds: HashMap<String, tokio::sync::Mutex<world::World>>,
+    /// Each AK's IAM projects, `(region, project id)`; fixed for the life of the world.
+    pub(crate) projects: HashMap<String, Vec<(String, String)>>,
     pub(crate) control: control::Control,
     pub(crate) throttle: throttle::Throttle,
     pub(crate) cfg: SeedConfig,
@@ -132,14 +134,17 @@ impl SandboxState {
         let now = clock.now();
         let mut worlds = HashMap::new();
         let mut by_ak = HashMap::new();
+        let mut projects = HashMap::new();
         for c in creds {
             let w = world::World::generate(&cfg, &c.ak, &c.domain_id, now);
+            projects.insert(c.ak.clone(), w.region_projects.clone());
             worlds.insert(c.ak.clone(), tokio::sync::Mutex::new(w));
             by_ak.insert(c.ak.clone(), c);
         }
         Arc::new(SandboxState {
             creds: by_ak,
             worlds,
+            projects,
             control: control::Control::default(),
             throttle: throttle::Throttle::default(),
             cfg,
@@ -165,6 +170,11 @@ impl SandboxState {
             .set_faults(serde_json::from_value(v).unwrap_or_default());
     }
 
+    /// The IAM projects of an account, `(region, project id)`, one per region of the catalog.
+    pub fn projects_of(&self, ak: &str) -> &[(String, String)] {
+        self.projects.get(ak).map(Vec::as_slice).unwrap_or_default()
+    }
+
     fn sk_of(&self, ak: &str) -> Option<&[u8]> {
         self.creds.get(ak).map(|c| c.sk.expose_secret().as_bytes())
     }
@@ -180,6 +190,7 @@ pub fn router(state: Arc<SandboxState>) -> axum::Router {
 /// A running sandbox server.
 pub struct Sandbox {
     addr: SocketAddr,
+    state: Arc<SandboxState>,
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -192,7 +203,8 @@ impl Sandbox {
         cfg: SeedConfig,
     ) -> anyhow::Result<Sandbox> {
         let addr = listener.local_addr().context("sandbox listener address")?;
-        let app = router(SandboxState::new(creds, cfg));
+        let state = SandboxState::new(creds, cfg);
+        let app = router(state.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -204,9 +216,16 @@ impl Sandbox {
         });
         Ok(Sandbox {
             addr,
+            state,
             shutdown: tx,
             task,
         })
+    }
+
+    /// The IAM projects of the account with access key `ak`, `(region, project id)`: what the
+    /// portal stores for its sandbox accounts so that pricing works out of the box.
+    pub fn projects(&self, ak: &str) -> Vec<(String, String)> {
+        self.state.projects_of(ak).to_vec()
     }
 
     /// The bound address.

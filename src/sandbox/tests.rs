@@ -172,8 +172,14 @@ async fn valid_calls(st: &Arc<SandboxState>) -> Vec<(&'static str, Call)> {
         format!("{:04}-{:02}", n.year(), u8::from(n.month()))
     };
     let today = time::OffsetDateTime::now_utc().date();
-    let ppu = json!({"project_id": "p", "product_infos": [{"id": "1", "cloud_service_type": "hws.service.type.ec2", "resource_type": "hws.resource.type.vm", "resource_spec": "c6.large.2.linux", "region": "eu-west-101", "usage_factor": "Duration", "usage_value": 1, "usage_measure_id": 4, "subscription_num": 1}]});
-    let per = json!({"project_id": "p", "product_infos": [{"id": "1", "cloud_service_type": "hws.service.type.ec2", "resource_type": "hws.resource.type.vm", "resource_spec": "c6.large.2.linux", "region": "eu-west-101", "period_type": 2, "period_num": 1, "subscription_num": 1}]});
+    let project = st
+        .projects_of(AK)
+        .iter()
+        .find(|(r, _)| r == "eu-west-101")
+        .map(|(_, p)| p.clone())
+        .expect("a eu-west-101 project");
+    let ppu = json!({"project_id": project, "product_infos": [{"id": "1", "cloud_service_type": "hws.service.type.ec2", "resource_type": "hws.resource.type.vm", "resource_spec": "c6.large.2.linux", "region": "eu-west-101", "usage_factor": "Duration", "usage_value": 1, "usage_measure_id": 4, "subscription_num": 1}]});
+    let per = json!({"project_id": project, "product_infos": [{"id": "1", "cloud_service_type": "hws.service.type.ec2", "resource_type": "hws.resource.type.vm", "resource_spec": "c6.large.2.linux", "region": "eu-west-101", "period_type": 2, "period_num": 1, "subscription_num": 1}]});
     vec![
         (
             "ListServiceTypes",

@@ -268,6 +268,9 @@ pub struct World {
     pub deductions: Vec<Deduction>,
     pub subjects: Vec<Subject>,
     pub projects: Vec<EnterpriseProject>,
+    /// The account's IAM project per region of the catalog, `(region, project id)`: the only
+    /// `project_id`s its price inquiries accept.
+    pub region_projects: Vec<(String, String)>,
     pub renew_config: HashMap<String, String>,
     pub ep_auth_enabled: bool,
     pub bill_records: usize,
@@ -386,6 +389,7 @@ impl World {
             deductions: Vec::new(),
             subjects: Vec::new(),
             projects,
+            region_projects: Vec::new(),
             renew_config: HashMap::new(),
             ep_auth_enabled: false,
             bill_records: cfg.bill_records,
@@ -399,6 +403,21 @@ impl World {
             .filter(|c| cat.regions.iter().any(|r| r.region_code == *c))
             .collect();
         let project_ids: HashMap<&str, String> = regions.iter().map(|c| (*c, r.hex(32))).collect();
+        // One project in every region of the catalog; the regions without resources draw theirs
+        // from a stream of their own, so the rest of the world does not change with the catalog.
+        let mut more = Rng::new(seed, ak, "region-projects");
+        w.region_projects = cat
+            .regions
+            .iter()
+            .map(|reg| {
+                let code = reg.region_code.as_str();
+                let id = project_ids
+                    .get(code)
+                    .cloned()
+                    .unwrap_or_else(|| more.hex(32));
+                (code.to_owned(), id)
+            })
+            .collect();
 
         w.generate_resources(&mut r, &regions, &project_ids, now);
         w.generate_orders(&mut r, now);

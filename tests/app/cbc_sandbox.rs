@@ -401,6 +401,10 @@ async fn catalog_operations_round_trip() {
 async fn price_inquiries_round_trip_with_exact_amounts() {
     let ctx = Ctx::new().await;
     let (c, a) = (ctx.cbc(), &*ctx.creds);
+    let project = ctx
+        .app
+        .sandbox_project(ctx.app.account_a(), "eu-west-101")
+        .await;
 
     let od = ctx
         .once(
@@ -408,7 +412,7 @@ async fn price_inquiries_round_trip_with_exact_amounts() {
             c.list_on_demand_resource_ratings(
                 a,
                 &ListOnDemandResourceRatingsRequest {
-                    project_id: "0a1b2c3d4e5f67890a1b2c3d4e5f6789".into(),
+                    project_id: project.clone(),
                     product_infos: vec![ecs_on_demand()],
                     ..Default::default()
                 },
@@ -440,7 +444,7 @@ async fn price_inquiries_round_trip_with_exact_amounts() {
             c.list_rate_on_period_detail(
                 a,
                 &ListRateOnPeriodDetailRequest {
-                    project_id: "0a1b2c3d4e5f67890a1b2c3d4e5f6789".into(),
+                    project_id: project.clone(),
                     product_infos: vec![ecs_period()],
                 },
             ),
@@ -2337,4 +2341,73 @@ async fn a_pinned_sandbox_clock_seeds_the_world_relative_to_it() {
         );
     }
     ctx.app.stop().await;
+}
+
+#[tokio::test]
+async fn the_sandbox_prices_only_with_a_project_id_of_the_calling_account() {
+    let app = spawn_sandboxed_app().await;
+    let a = app
+        .state
+        .cbc_credentials(app.account_a())
+        .await
+        .expect("credentials of account A");
+    let cbc = &app.state.cbc;
+    let ppu = |project_id: &str| ListOnDemandResourceRatingsRequest {
+        project_id: project_id.to_owned(),
+        product_infos: vec![ecs_on_demand()],
+        ..Default::default()
+    };
+    let period = |project_id: &str| ListRateOnPeriodDetailRequest {
+        project_id: project_id.to_owned(),
+        product_infos: vec![ecs_period()],
+    };
+    let refused = |what: &str, r: Result<(), CbcError>| match r {
+        Err(CbcError::Upstream {
+            http_status,
+            error_code,
+            ..
+        }) => {
+            assert_eq!(
+                (http_status, error_code.as_str()),
+                (400, "CBC.0100"),
+                "{what}"
+            );
+        }
+        other => panic!("{what}: expected CBC.0100, got {other:?}"),
+    };
+    // The account (domain) id is not a project.
+    refused(
+        "on-demand priced with the domain id",
+        cbc.call(&a, &ppu(&a.domain_id)).await.map(|_| ()),
+    );
+    refused(
+        "yearly/monthly priced with the domain id",
+        cbc.call(&a, &period(&a.domain_id)).await.map(|_| ()),
+    );
+    // Another account's project is not one either.
+    let b_project = app.sandbox_project(app.account_b(), "eu-west-101").await;
+    refused(
+        "priced with account B's project",
+        cbc.call(&a, &ppu(&b_project)).await.map(|_| ()),
+    );
+    // Account A's own project of the region is accepted, in every region of the catalog.
+    let projects = app.sandbox_projects().await;
+    let ak = app.ak_of(app.account_a()).await;
+    let mine = projects[&ak].as_object().expect("A's projects");
+    let regions: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/cbc-api/catalog/regions.json"))
+            .expect("regions");
+    for r in regions["regions"].as_array().expect("regions") {
+        let code = r["region_code"].as_str().expect("code");
+        assert!(mine.contains_key(code), "one project per region: {code}");
+    }
+    let own = mine["eu-west-101"].as_str().expect("project");
+    assert_ne!(own, b_project, "accounts have their own projects");
+    cbc.call(&a, &ppu(own))
+        .await
+        .expect("priced with A's project");
+    cbc.call(&a, &period(own))
+        .await
+        .expect("priced with A's project");
+    app.stop().await;
 }
