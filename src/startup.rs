@@ -115,7 +115,7 @@ async fn store_sandbox_projects(
             .map(|(region, project)| (region, Some(project)))
             .collect();
         let mut conn = db.acquire().await?;
-        db::accounts::set_projects(&mut *conn, *id, &changes).await?;
+        db::accounts::set_projects(&mut conn, *id, &changes).await?;
     }
     Ok(())
 }

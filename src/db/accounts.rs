@@ -239,9 +239,12 @@ pub struct UnreadableSk {
     pub key_id: String,
 }
 
+/// A stored SK as read for checking: id, name, nonce, ciphertext, key fingerprint.
+type StoredSk = (Uuid, String, Vec<u8>, Vec<u8>, String);
+
 /// Every account whose stored SK does not open under `keys` (AES-GCM per row is cheap).
 pub async fn unreadable_sks(db: &PgPool, keys: &SecretBox) -> sqlx::Result<Vec<UnreadableSk>> {
-    let rows: Vec<(Uuid, String, Vec<u8>, Vec<u8>, String)> = sqlx::query_as(
+    let rows: Vec<StoredSk> = sqlx::query_as(
         "SELECT id, name, sk_nonce, sk_ciphertext, key_id FROM cloud_accounts ORDER BY lower(name)",
     )
     .fetch_all(db)

@@ -181,7 +181,7 @@ async fn prices_are_asked_with_the_regions_project_id_not_the_domain_id() {
     assert!(is_money(&select_text(&html, "td.final-price")[0]));
     let html = get_ok(
         &app,
-        &format!("/pricing/compare?region=eu-west-0&spec=ecs-c6.large.2"),
+        "/pricing/compare?region=eu-west-0&spec=ecs-c6.large.2",
         200,
     )
     .await;

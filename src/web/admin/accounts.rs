@@ -833,7 +833,7 @@ pub async fn set_projects(
         flash(&user.session, "info", "Nothing changed.").await?;
         return Ok(Redirect::to(&urls::admin_account(account.id)).into_response());
     }
-    db::accounts::set_projects(&mut *tx, account.id, &changes).await?;
+    db::accounts::set_projects(&mut tx, account.id, &changes).await?;
     db::accounts::touch(&mut *tx, account.id).await?;
     let summary: serde_json::Map<String, serde_json::Value> =
         changes.iter().map(|(r, p)| (r.clone(), json!(p))).collect();
