@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
-use tower_sessions::Session;
+use crate::auth::session::Session;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event, Outcome};

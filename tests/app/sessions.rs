@@ -45,7 +45,7 @@ async fn login_rotates_the_session_id_and_the_csrf_token() {
 
 #[tokio::test]
 async fn the_session_cookie_is_host_only_secure_httponly_lax_and_dies_with_the_browser() {
-    let app = spawn_app_with(|s| s.cookie_secure = true).await;
+    let app = spawn_app_with(|s| s.cookie_secure = Some(true)).await;
     let res = app.client.get("/login").await;
     let cookie = res.headers()["set-cookie"]
         .to_str()
@@ -114,7 +114,7 @@ async fn an_idle_session_expires_and_its_row_is_removed() {
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(app.client.get("/admin").await.status(), 303);
     let live: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM tower_sessions.session WHERE expiry_date > now()")
+        sqlx::query_scalar("SELECT count(*) FROM sessions WHERE expires_at > now()")
             .fetch_one(&app.db)
             .await
             .expect("count");
@@ -473,19 +473,28 @@ async fn the_session_cookie_is_secure_by_default_when_the_public_url_is_https() 
         "{cookie}"
     );
     app.stop().await;
-    // Plain http (the local default) keeps a cookie the browser will send over http.
-    let app = spawn_app().await;
-    let res = app.client.get("/login").await;
-    let cookie = res.headers()["set-cookie"]
-        .to_str()
-        .expect("ascii")
-        .to_owned();
-    assert!(cookie.starts_with("cbc_session="), "{cookie}");
-    assert!(
-        !cookie
-            .split(';')
-            .any(|a| a.trim().eq_ignore_ascii_case("secure")),
-        "{cookie}"
-    );
-    app.stop().await;
+    // Plain http (the local default) keeps a cookie the browser will send over http, and the
+    // setting overrides the default either way.
+    for configure in [
+        (|_: &mut cbc_portal::config::Settings| {}) as fn(&mut cbc_portal::config::Settings),
+        |s| {
+            s.public_url = "https://portal.example".to_owned();
+            s.cookie_secure = Some(false);
+        },
+    ] {
+        let app = spawn_app_with(configure).await;
+        let res = app.client.get("/login").await;
+        let cookie = res.headers()["set-cookie"]
+            .to_str()
+            .expect("ascii")
+            .to_owned();
+        assert!(cookie.starts_with("cbc_session="), "{cookie}");
+        assert!(
+            !cookie
+                .split(';')
+                .any(|a| a.trim().eq_ignore_ascii_case("secure")),
+            "{cookie}"
+        );
+        app.stop().await;
+    }
 }
