@@ -224,7 +224,8 @@ mod tests {
     #[test]
     fn derived_keys_depend_on_the_key_and_the_purpose() {
         let a = test_box();
-        let b = SecretBox::from_base64(&SecretString::from(STANDARD.encode([8u8; 32]))).expect("key");
+        let b =
+            SecretBox::from_base64(&SecretString::from(STANDARD.encode([8u8; 32]))).expect("key");
         assert_eq!(a.derive_key("x"), test_box().derive_key("x"));
         assert_ne!(a.derive_key("x"), a.derive_key("y"));
         assert_ne!(a.derive_key("x"), b.derive_key("x"));

@@ -1,11 +1,10 @@
 //! Logging in and out, and the one-time setup of the first staff user.
 
 use secrecy::SecretString;
-use crate::auth::session::Session;
 
 use crate::audit::{self, Actor, Event, Outcome};
 use crate::auth::password::Verified;
-use crate::auth::session::{AuthData, set_auth, unix_now};
+use crate::auth::session::{AuthData, Session, set_auth, unix_now};
 use crate::crypto;
 use crate::db;
 use crate::domain::Email;

@@ -77,8 +77,7 @@ impl SessionId {
     /// Accepts only what [`SessionId::generate`] makes (43 base64url characters).
     pub fn parse(s: &str) -> Option<Self> {
         (s.len() == 43
-            && s
-                .bytes()
+            && s.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
         .then(|| Self(s.to_owned()))
     }
@@ -325,10 +324,7 @@ impl Session {
     }
 
     /// Removes a value, returning it.
-    pub async fn remove_value(
-        &self,
-        key: &str,
-    ) -> Result<Option<serde_json::Value>, SessionError> {
+    pub async fn remove_value(&self, key: &str) -> Result<Option<serde_json::Value>, SessionError> {
         let mut st = self.loaded().await?;
         let old = st.data.remove(key);
         if old.is_some() {
@@ -512,7 +508,12 @@ mod tests {
         assert_eq!(SessionId::parse(a.expose()), Some(a.clone()));
         assert_eq!(format!("{a:?}"), "SessionId(..)");
         assert_ne!(&a.hash()[..], a.expose().as_bytes());
-        for bad in ["", "short", &"a".repeat(44), &format!("{}=", &a.expose()[..42])] {
+        for bad in [
+            "",
+            "short",
+            &"a".repeat(44),
+            &format!("{}=", &a.expose()[..42]),
+        ] {
             assert!(SessionId::parse(bad).is_none(), "{bad}");
         }
     }
@@ -520,7 +521,10 @@ mod tests {
     #[test]
     fn the_cookie_is_read_among_others() {
         let mut h = HeaderMap::new();
-        h.append(header::COOKIE, HeaderValue::from_static("a=1; cbc_session=xyz"));
+        h.append(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; cbc_session=xyz"),
+        );
         h.append(header::COOKIE, HeaderValue::from_static("b=2"));
         assert_eq!(cookie_value(&h, "cbc_session"), Some("xyz"));
         assert_eq!(cookie_value(&h, "b"), Some("2"));

@@ -2,11 +2,10 @@
 //! id), and flash messages carried across a POST -> redirect -> GET.
 
 use serde::{Deserialize, Serialize};
-use crate::auth::session::Session;
 
 use crate::auth::CurrentUser;
 use crate::auth::csrf;
-use crate::auth::session::FLASH_KEY;
+use crate::auth::session::{FLASH_KEY, Session};
 use crate::error::AppError;
 use crate::state::AppState;
 

@@ -8,12 +8,12 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use secrecy::SecretString;
 use serde::Deserialize;
-use crate::auth::session::Session;
 
 use crate::audit::{self, Actor, Event, Outcome};
 use crate::auth::CurrentUser;
 use crate::auth::extract::ClientIp;
 use crate::auth::login::{self, LoginOutcome};
+use crate::auth::session::Session;
 use crate::crypto;
 use crate::db;
 use crate::domain::{Email, NewPassword, Role, parse_display_name};

@@ -289,13 +289,21 @@ async fn anonymous_login_page_loads_write_nothing_and_the_form_token_still_guard
     no_token.remove(0);
     assert_eq!(post(&c, no_token).await, 403, "no token");
     assert_eq!(post(&c, form("forged")).await, 403, "a made-up token");
-    assert_eq!(post(&c, form(&other_token)).await, 403, "another visitor's token");
+    assert_eq!(
+        post(&c, form(&other_token)).await,
+        403,
+        "another visitor's token"
+    );
     assert_eq!(
         post(&app.new_client(), form(&token)).await,
         403,
         "the token without its cookie"
     );
-    assert_eq!(app.audit_events("login").await, 0, "no refused post logged in");
+    assert_eq!(
+        app.audit_events("login").await,
+        0,
+        "no refused post logged in"
+    );
     assert_eq!(post(&c, form(&token)).await, 303, "the right token logs in");
     assert_eq!(c.get("/admin").await.status(), 303, "second factor next");
     assert_eq!(app.audit_events("login").await, 1);

@@ -113,11 +113,10 @@ async fn an_idle_session_expires_and_its_row_is_removed() {
     assert_eq!(app.client.get("/admin").await.status(), 200);
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(app.client.get("/admin").await.status(), 303);
-    let live: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM sessions WHERE expires_at > now()")
-            .fetch_one(&app.db)
-            .await
-            .expect("count");
+    let live: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions WHERE expires_at > now()")
+        .fetch_one(&app.db)
+        .await
+        .expect("count");
     assert_eq!(live, 0, "no live session row may remain");
     app.stop().await;
 }
