@@ -81,6 +81,19 @@ async fn seed_sandbox_accounts(
     Ok(creds)
 }
 
+/// Says which setting moves a listener whose address cannot be bound (busy, not ours, ...).
+fn cannot_listen(what: &str, addr: std::net::SocketAddr, setting: &str) -> String {
+    let example = match addr.port() {
+        0 => String::new(),
+        port => {
+            let mut other = addr;
+            other.set_port(port.checked_add(1).unwrap_or(8080));
+            format!(", e.g. {setting}={other}")
+        }
+    };
+    format!("{what} cannot listen on {addr}: choose another address with {setting}{example}")
+}
+
 /// Connects to Postgres (creating the database, or a private cluster, as needed).
 async fn connect(
     settings: &mut Settings,
@@ -136,7 +149,13 @@ impl Application {
         if settings.sandbox {
             let listener = TcpListener::bind(settings.sandbox_listen)
                 .await
-                .with_context(|| format!("binding the sandbox to {}", settings.sandbox_listen))?;
+                .with_context(|| {
+                    cannot_listen(
+                        "the sandbox",
+                        settings.sandbox_listen,
+                        "PORTAL_SANDBOX_LISTEN",
+                    )
+                })?;
             let addr = listener.local_addr()?;
             let url = format!("http://{addr}");
             let creds = seed_sandbox_accounts(&db, &keys, &settings.sandbox_accounts, &url).await?;
@@ -150,7 +169,7 @@ impl Application {
         }
         let listener = TcpListener::bind(settings.listen)
             .await
-            .with_context(|| format!("binding {}", settings.listen))?;
+            .with_context(|| cannot_listen("the portal", settings.listen, "PORTAL_LISTEN"))?;
         let local = listener.local_addr()?;
         // Port 0 (tests, throwaway runs): links name the port actually bound, unless an https
         // public URL says where users come in from.
