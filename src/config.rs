@@ -59,9 +59,11 @@ pub struct Settings {
     /// there. Unset: the real time. The portal's own pages keep the real time, so a pin far
     /// from today shows bills and expiries in other months than the pages expect.
     pub sandbox_now: Option<time::OffsetDateTime>,
-    /// `PORTAL_COOKIE_SECURE` — `true` behind TLS: the session cookie becomes
-    /// `__Host-cbc_session; Secure`. Default false (plain http on localhost).
-    pub cookie_secure: bool,
+    /// `PORTAL_COOKIE_SECURE` — whether the session cookie is `__Host-cbc_session; Secure`
+    /// (browsers then send it only over https). Default: on when `PORTAL_PUBLIC_URL` is https,
+    /// off for plain http (local runs). Set it to override either way; see
+    /// [`Settings::cookie_secure`].
+    pub cookie_secure: Option<bool>,
     /// `PORTAL_SESSION_IDLE_SECS` — idle timeout. Default 1800 (30 min).
     pub session_idle: Duration,
     /// `PORTAL_SESSION_ABSOLUTE_SECS` — absolute session lifetime. Default 43200 (12 h).
@@ -221,7 +223,10 @@ impl Settings {
                     })
                 })
                 .transpose()?,
-            cookie_secure: flag("PORTAL_COOKIE_SECURE", false)?,
+            cookie_secure: match var("PORTAL_COOKIE_SECURE") {
+                None => None,
+                Some(_) => Some(flag("PORTAL_COOKIE_SECURE", false)?),
+            },
             session_idle: secs("PORTAL_SESSION_IDLE_SECS", 1800)?,
             session_absolute: secs("PORTAL_SESSION_ABSOLUTE_SECS", 43_200)?,
             session_cache_ttl: millis("PORTAL_SESSION_CACHE_MS", 2000)?,
@@ -242,9 +247,16 @@ impl Settings {
         })
     }
 
+    /// Whether the session cookie is `Secure`: as set, else whenever users reach the portal
+    /// over https.
+    pub fn cookie_secure(&self) -> bool {
+        self.cookie_secure
+            .unwrap_or_else(|| self.public_url.starts_with("https://"))
+    }
+
     /// The session cookie's name: `__Host-` prefixed when it is `Secure`.
     pub fn cookie_name(&self) -> &'static str {
-        if self.cookie_secure {
+        if self.cookie_secure() {
             "__Host-cbc_session"
         } else {
             "cbc_session"

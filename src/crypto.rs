@@ -22,6 +22,9 @@ pub struct SecretBox {
     cipher: Aes256Gcm,
     /// A short fingerprint of the key, stored beside each ciphertext to support rotation.
     key_id: String,
+    /// Root of the keys derived for other purposes (form tokens), so the key itself is used
+    /// only for encryption.
+    derive_root: [u8; 32],
 }
 
 impl std::fmt::Debug for SecretBox {
@@ -56,7 +59,12 @@ impl SecretBox {
         }
         let cipher = Aes256Gcm::new_from_slice(&bytes).context("building the cipher")?;
         let key_id = hex::encode(&Sha256::digest(&bytes)[..4]);
-        Ok(Self { cipher, key_id })
+        let derive_root = hmac_sha256(&bytes, b"cbc-portal derived keys v1");
+        Ok(Self {
+            cipher,
+            key_id,
+            derive_root,
+        })
     }
 
     /// Reads the key from a file, refusing files that group or others can read.
@@ -79,6 +87,11 @@ impl SecretBox {
             tracing::info!(path = %path.display(), "generated a new secret key");
         }
         Self::from_file(path)
+    }
+
+    /// A 32-byte key for `purpose`, derived from this key (same key, same result).
+    pub fn derive_key(&self, purpose: &str) -> [u8; 32] {
+        hmac_sha256(&self.derive_root, purpose.as_bytes())
     }
 
     /// Fingerprint of the key in use.
@@ -123,6 +136,15 @@ impl SecretBox {
         let text = String::from_utf8(plain).map_err(|_| Undecryptable)?;
         Ok(SecretString::from(text))
     }
+}
+
+fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
+    use hmac::{Hmac, KeyInit, Mac};
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC accepts any key");
+    mac.update(msg);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(&mac.finalize().into_bytes());
+    out
 }
 
 /// Fails if `path` can be read by group or others.
@@ -217,6 +239,16 @@ mod tests {
     fn debug_does_not_print_the_key() {
         let dbg = format!("{:?}", test_box());
         assert!(dbg.contains("key_id") && !dbg.contains("cipher"));
+    }
+
+    #[test]
+    fn derived_keys_depend_on_the_key_and_the_purpose() {
+        let a = test_box();
+        let b =
+            SecretBox::from_base64(&SecretString::from(STANDARD.encode([8u8; 32]))).expect("key");
+        assert_eq!(a.derive_key("x"), test_box().derive_key("x"));
+        assert_ne!(a.derive_key("x"), a.derive_key("y"));
+        assert_ne!(a.derive_key("x"), b.derive_key("x"));
     }
 
     #[test]

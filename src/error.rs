@@ -80,14 +80,17 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
-impl From<tower_sessions::session::Error> for AppError {
-    fn from(e: tower_sessions::session::Error) -> Self {
+impl From<crate::auth::session::SessionError> for AppError {
+    fn from(e: crate::auth::session::SessionError) -> Self {
+        use crate::auth::session::SessionError;
         match e {
-            // The store is Postgres: a backend failure is the database being away.
-            tower_sessions::session::Error::Store(
-                tower_sessions::session_store::Error::Backend(_),
-            ) => AppError::Unavailable(anyhow::Error::new(e).context("session store")),
-            other => AppError::Internal(anyhow::Error::new(other).context("session store")),
+            // The store is Postgres: a failure there is the database being away.
+            SessionError::Store(_) => {
+                AppError::Unavailable(anyhow::Error::new(e).context("session store"))
+            }
+            SessionError::Value(_) => {
+                AppError::Internal(anyhow::Error::new(e).context("session store"))
+            }
         }
     }
 }

@@ -5,11 +5,9 @@ use std::sync::Arc;
 use anyhow::Context;
 use secrecy::SecretString;
 use tokio::net::TcpListener;
-use tower_sessions::ExpiredDeletion;
-use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::auth::password::Hasher;
-use crate::auth::session::CachedStore;
+use crate::auth::session::SessionStore;
 use crate::config::Settings;
 use crate::crypto::SecretBox;
 use crate::pgserver::PrivateCluster;
@@ -175,10 +173,6 @@ pub async fn prepare_database(
 ) -> anyhow::Result<(sqlx::PgPool, Option<PrivateCluster>)> {
     let (pool, cluster) = connect(settings).await?;
     db::migrate(&pool).await?;
-    PostgresStore::new(pool.clone())
-        .migrate()
-        .await
-        .context("creating the session table")?;
     Ok((pool, cluster))
 }
 
@@ -228,11 +222,13 @@ impl Application {
             .await
             .with_context(|| cannot_listen("the portal", settings.listen, "PORTAL_LISTEN"))?;
         let local = listener.local_addr()?;
-        if settings.listen.port() == 0 {
+        // Port 0 (tests, throwaway runs): links name the port actually bound, unless an https
+        // public URL says where users come in from.
+        if settings.listen.port() == 0 && !settings.public_url.starts_with("https://") {
             settings.public_url = format!("http://{local}");
         }
-        let store = CachedStore::new(
-            PostgresStore::new(db.clone()),
+        let store = SessionStore::new(
+            db.clone(),
             settings.session_cache_ttl,
             settings.session_idle,
             settings.session_absolute,
@@ -308,13 +304,9 @@ impl Application {
             sandbox,
             setup_link: _,
         } = self;
-        let sweeper = tokio::spawn(
-            state
-                .sessions
-                .postgres()
-                .clone()
-                .continuously_delete_expired(std::time::Duration::from_secs(60)),
-        );
+        let sweeper = state
+            .sessions
+            .spawn_sweeper(std::time::Duration::from_secs(60));
         let reconciler = crate::actions::reconciler::spawn(state.clone());
         let app = web::router(state.clone());
         let served = axum::serve(

@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::auth::password::Hasher;
-use crate::auth::session::CachedStore;
+use crate::auth::session::SessionStore;
 use crate::config::Settings;
 use crate::crypto::SecretBox;
 use crate::db::accounts::CloudAccount;
@@ -27,8 +27,8 @@ pub struct AppState {
     pub users: moka::future::Cache<Uuid, Arc<User>>,
     /// Cloud accounts by id, briefly cached: read on every customer page.
     pub accounts: moka::future::Cache<Uuid, Arc<CloudAccount>>,
-    /// The session store, for ending sessions.
-    pub sessions: CachedStore,
+    /// The session store (Postgres, short read cache in front).
+    pub sessions: SessionStore,
     /// The CBC client (signing, throttling, retries, breaker, read cache).
     pub cbc: crate::cbc::Client,
     /// Decrypted credentials per cloud account, briefly cached (AES-GCM per call is cheap, the

@@ -8,11 +8,10 @@ use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
-use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event, Outcome};
-use crate::auth::session::{get_auth, set_auth, unix_now};
+use crate::auth::session::{Session, get_auth, set_auth, unix_now};
 use crate::db;
 use crate::db::users::User;
 use crate::domain::Role;

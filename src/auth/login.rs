@@ -1,12 +1,10 @@
 //! Logging in and out, and the one-time setup of the first staff user.
 
 use secrecy::SecretString;
-use tower_sessions::Session;
 
 use crate::audit::{self, Actor, Event, Outcome};
-use crate::auth::csrf;
 use crate::auth::password::Verified;
-use crate::auth::session::{AuthData, set_auth, unix_now};
+use crate::auth::session::{AuthData, Session, set_auth, unix_now};
 use crate::crypto;
 use crate::db;
 use crate::domain::Email;
@@ -138,7 +136,6 @@ pub async fn login(
         },
     )
     .await?;
-    csrf::rotate(session).await?;
     state.forget_user(user.id).await;
     Ok(LoginOutcome::LoggedIn)
 }

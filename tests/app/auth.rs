@@ -253,6 +253,16 @@ async fn a_fresh_install_has_no_default_credentials_and_a_single_use_setup_link(
         )
         .await;
     assert_eq!(res.status(), 303);
+    // The welcome travels in the URL: the visitor has no stored session to carry a flash.
+    let location = res.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let html = app.client.get_html(&location).await;
+    assert_eq!(
+        select_text(&html, ".flash"),
+        vec!["Your staff account is ready. Log in to continue."]
+    );
     let hash: String =
         sqlx::query_scalar("SELECT password_hash FROM users WHERE email = 'boss@acme.example'")
             .fetch_one(&app.db)
