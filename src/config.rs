@@ -78,12 +78,15 @@ pub struct Settings {
     /// reach the portal's own network. The embedded sandbox is allowed either way; set this
     /// for an on-premises gateway or a sandbox run as a separate process.
     pub allow_private_endpoints: bool,
-    /// `PORTAL_MAX_CONCURRENT_HASHES` — cap on concurrent argon2 computations. Default 4.
+    /// `PORTAL_MAX_CONCURRENT_HASHES` — cap on concurrent argon2 computations; each holds a
+    /// 19 MiB working area, kept for reuse, so argon2 never holds more than this many. Default 4.
     pub max_concurrent_hashes: usize,
-    /// `PORTAL_LOGIN_MAX_FAILURES` — failures per account inside the window before the
-    /// account is locked for the window. Default 10.
+    /// `PORTAL_LOGIN_MAX_FAILURES` — failures per e-mail address inside the window before it is
+    /// locked for the window; addresses without a user lock alike, so the answers do not tell
+    /// them apart. Default 10.
     pub login_max_failures: i32,
-    /// `PORTAL_LOGIN_IP_MAX` — login attempts per client IP per window. Default 50.
+    /// `PORTAL_LOGIN_IP_MAX` — failed login attempts per client IP per window (successful
+    /// logins give their attempt back). Default 50.
     pub login_ip_max: i32,
     /// `PORTAL_LOGIN_WINDOW_SECS` — the throttling window. Default 900.
     pub login_window: Duration,

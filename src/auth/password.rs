@@ -203,6 +203,7 @@ impl Hasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::{PasswordHasher, PasswordVerifier};
 
     #[tokio::test]
     async fn hashes_are_phc_argon2id_with_the_policy_parameters() {
@@ -227,7 +228,6 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_interoperate_with_the_argon2_crate_both_ways() {
-        use argon2::{PasswordHasher, PasswordVerifier};
         let h = Hasher::new(1).expect("hasher");
         let pw = SecretString::from("interop pass phrase");
         let ours = h.hash(&pw).await.expect("hash");

@@ -45,7 +45,8 @@ pub async fn refund_ip(
 /// Whether an e-mail address without a user is locked out now.
 pub async fn email_locked(db: impl PgExecutor<'_>, email_sha256: &[u8]) -> sqlx::Result<bool> {
     let locked: Option<bool> = sqlx::query_scalar(
-        "SELECT locked_until > now() FROM login_email_failures WHERE email_sha256 = $1",
+        "SELECT coalesce(locked_until > now(), false) FROM login_email_failures \
+         WHERE email_sha256 = $1",
     )
     .bind(email_sha256)
     .fetch_optional(db)
