@@ -2,7 +2,7 @@
 //!
 //! Every password check works through argon2's 19 MiB; a flood that many clients abandon
 //! half-way (timeouts, closed connections) is what a hostile tester, or a load balancer's
-//! retries, produce. `LOGIN_FLOOD` sets the number of logins (default 400) and
+//! retries, produce. `LOGIN_FLOOD` sets the number of logins (default 200) and
 //! `LOGIN_FLOOD_CLIENTS` how many run at once (default 48); the figures are printed.
 
 use std::process::{Child, Command, Stdio};
@@ -50,7 +50,7 @@ impl Drop for Portal {
 
 #[tokio::test]
 async fn resident_memory_stays_bounded_after_a_login_flood() {
-    let flood = env_or("LOGIN_FLOOD", 400);
+    let flood = env_or("LOGIN_FLOOD", 200);
     let clients = env_or("LOGIN_FLOOD_CLIENTS", 48).max(1);
     let db_name = create_database().await;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -182,9 +182,10 @@ async fn resident_memory_stays_bounded_after_a_login_flood() {
     pool.close().await;
     drop_database(&db_name).await;
     let _ = std::fs::remove_dir_all(&data_dir);
-    // argon2 may hold at most PORTAL_MAX_CONCURRENT_HASHES (4) areas of 19 MiB.
+    // argon2 holds at most PORTAL_MAX_CONCURRENT_HASHES (4) areas of 19 MiB, one of them
+    // already in the baseline; the rest is room for the flood's connections.
     assert!(
-        peak < baseline + 120 && rss < baseline + 120,
+        peak < baseline + 100 && rss < baseline + 100,
         "baseline {baseline} MiB, after {rss} MiB, peak {peak} MiB"
     );
 }
