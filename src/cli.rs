@@ -1,10 +1,11 @@
 //! Scripted administration: `cbc-portal user create`, `cbc-portal account create`,
-//! `cbc-portal rotate-key`. Secrets are read from standard input, never from arguments.
+//! `cbc-portal rotate-key`. Secrets are never taken from arguments: at a terminal they are
+//! prompted for without echo, otherwise the first line of standard input is used.
 
-use std::io::Read;
+use std::io::{BufRead, IsTerminal, Read};
 
 use anyhow::{Context, bail};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::audit::{self, Actor, Event, Outcome};
 use crate::config::Settings;
@@ -12,18 +13,71 @@ use crate::crypto::SecretBox;
 use crate::db;
 use crate::domain::{self, Email, NewPassword, Role};
 
-/// Reads one secret from stdin (the first line, without its line ending).
-pub fn read_secret_from_stdin(what: &str) -> anyhow::Result<SecretString> {
-    let mut buf = String::new();
-    std::io::stdin()
-        .take(4096)
-        .read_to_string(&mut buf)
+/// Longest secret line accepted from a pipe.
+const MAX_SECRET_LINE: u64 = 4096;
+
+/// How a secret is asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ask {
+    /// Once (a pasted key: a typo shows at the first use and is entered again).
+    Once,
+    /// Twice, both must match (a typo would lock somebody out).
+    Twice,
+}
+
+/// Reads one secret and parses it with `parse`: at a terminal by prompting without echo
+/// (for [`Ask::Twice`], asking again only once the first entry is acceptable), otherwise the
+/// first line of standard input, without waiting for the input to end.
+pub fn read_secret<T>(
+    what: &str,
+    ask: Ask,
+    parse: impl Fn(&SecretString) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let parse = |s: &SecretString| parse(s).with_context(|| format!("the {what} is not usable"));
+    if !std::io::stdin().is_terminal() {
+        return parse(&read_secret_line(&mut std::io::stdin().lock(), what)?);
+    }
+    let first = prompt_secret(&format!("{}: ", capitalized(what)), what)?;
+    let value = parse(&first)?;
+    if ask == Ask::Twice {
+        let again = prompt_secret(&format!("Repeat the {what}: "), what)?;
+        if again.expose_secret() != first.expose_secret() {
+            bail!("the two {what}s do not match; nothing was changed");
+        }
+    }
+    Ok(value)
+}
+
+/// The first line of `input` (without its line ending), reading no further than that line.
+pub fn read_secret_line(input: &mut impl BufRead, what: &str) -> anyhow::Result<SecretString> {
+    let mut line = String::new();
+    input
+        .take(MAX_SECRET_LINE)
+        .read_line(&mut line)
         .with_context(|| format!("reading the {what} from standard input"))?;
-    let line = buf.lines().next().unwrap_or_default().to_owned();
-    if line.is_empty() {
+    let secret = SecretString::from(line);
+    let trimmed = secret.expose_secret().trim_end_matches(['\r', '\n']);
+    if trimmed.is_empty() {
         bail!("no {what} on standard input");
     }
-    Ok(SecretString::from(line))
+    Ok(SecretString::from(trimmed.to_owned()))
+}
+
+fn prompt_secret(prompt: &str, what: &str) -> anyhow::Result<SecretString> {
+    let secret = rpassword::prompt_password(prompt)
+        .map(SecretString::from)
+        .with_context(|| format!("reading the {what} at the terminal"))?;
+    if secret.expose_secret().is_empty() {
+        bail!("no {what} given");
+    }
+    Ok(secret)
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// `cbc-portal user create`.
@@ -36,8 +90,9 @@ pub async fn create_user(
 ) -> anyhow::Result<()> {
     let email = Email::parse(email).map_err(|m| anyhow::anyhow!("--email: {m}"))?;
     let role = Role::parse(role).context("--role must be staff, manager or viewer")?;
-    let password = NewPassword::parse(read_secret_from_stdin("password")?)
-        .map_err(|m| anyhow::anyhow!("password: {m}"))?;
+    let password = read_secret("password", Ask::Twice, |s| {
+        NewPassword::parse(s.clone()).map_err(anyhow::Error::msg)
+    })?;
     let (pool, cluster) = crate::startup::prepare_database(&mut settings).await?;
     let account_id = match (role.needs_cloud_account(), cloud_account) {
         (true, Some(n)) => Some(
@@ -122,8 +177,9 @@ pub async fn create_account(
     let domain_id =
         domain::parse_domain_id(domain_id).map_err(|m| anyhow::anyhow!("--domain-id: {m}"))?;
     let ak = domain::parse_ak(ak).map_err(|m| anyhow::anyhow!("--ak: {m}"))?;
-    let sk =
-        domain::parse_sk(read_secret_from_stdin("SK")?).map_err(|m| anyhow::anyhow!("SK: {m}"))?;
+    let sk = read_secret("SK", Ask::Once, |s| {
+        domain::parse_sk(s.clone()).map_err(anyhow::Error::msg)
+    })?;
     let keys = crate::startup::secret_box(&settings)?;
     let (pool, cluster) = crate::startup::prepare_database(&mut settings).await?;
     let mut tx = pool.begin().await?;
@@ -171,7 +227,7 @@ pub async fn create_account(
 /// `cbc-portal rotate-key`: re-encrypts every SK under the key read from stdin.
 pub async fn rotate_key(mut settings: Settings) -> anyhow::Result<()> {
     let old = crate::startup::secret_box(&settings)?;
-    let new = SecretBox::from_base64(&read_secret_from_stdin("new key")?)?;
+    let new = read_secret("new key", Ask::Twice, SecretBox::from_base64)?;
     let (pool, cluster) = crate::startup::prepare_database(&mut settings).await?;
     let n = db::accounts::rotate_key(&pool, &old, &new).await?;
     println!(
@@ -182,4 +238,26 @@ pub async fn rotate_key(mut settings: Settings) -> anyhow::Result<()> {
         c.stop();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_piped_secret_is_the_first_line_and_nothing_after_it_is_read() {
+        let mut input = std::io::Cursor::new(b"s3cret line\r\nsecond line\n".to_vec());
+        let secret = read_secret_line(&mut input, "password").expect("secret");
+        assert_eq!(secret.expose_secret(), "s3cret line");
+        let mut rest = String::new();
+        input.read_to_string(&mut rest).expect("rest");
+        assert_eq!(rest, "second line\n");
+    }
+
+    #[test]
+    fn an_empty_pipe_gives_no_secret() {
+        let err =
+            read_secret_line(&mut std::io::Cursor::new(b"\n".to_vec()), "SK").expect_err("empty");
+        assert_eq!(err.to_string(), "no SK on standard input");
+    }
 }

@@ -13,7 +13,9 @@ use secrecy::SecretString;
 /// Everything configurable, with defaults that make `cargo run` work with nothing set.
 #[derive(Clone, Debug)]
 pub struct Settings {
-    /// `PORTAL_LISTEN` — address to bind. Default `127.0.0.1:8080`; tests use port 0.
+    /// `PORTAL_LISTEN` — address to bind, e.g. `127.0.0.1:9090` to use another port or
+    /// `0.0.0.0:8080` to be reached from other machines. Default `127.0.0.1:8080`; tests use
+    /// port 0.
     pub listen: SocketAddr,
     /// `PORTAL_PUBLIC_URL` — the origin users reach the portal at, used in printed links and
     /// the `Origin` check. Default `http://<PORTAL_LISTEN>`.
@@ -107,8 +109,10 @@ pub struct Settings {
     pub cbc_rate_percent: u32,
     /// `PORTAL_RECONCILE_INTERVAL_MS` — how often unsettled actions are read back. Default 5000.
     pub reconcile_interval: Duration,
-    /// `PORTAL_LOG_FORMAT` — `json` (default) or `pretty`. Filter with `RUST_LOG`.
-    pub log_format: LogFormat,
+    /// `PORTAL_LOG_FORMAT` — `pretty` (lines for people) or `json` (one object per line, for
+    /// log collectors). Unset or `auto`: pretty when standard output is a terminal, JSON
+    /// otherwise. Filter with `RUST_LOG`.
+    pub log_format: Option<LogFormat>,
 }
 
 /// Log output format.
@@ -116,6 +120,18 @@ pub struct Settings {
 pub enum LogFormat {
     Json,
     Pretty,
+}
+
+impl LogFormat {
+    /// The format to write in: the one asked for, else readable lines for a person at a
+    /// terminal and JSON for everything else (files, pipes, containers).
+    pub fn choose(asked: Option<LogFormat>, stdout_is_terminal: bool) -> LogFormat {
+        match asked {
+            Some(f) => f,
+            None if stdout_is_terminal => LogFormat::Pretty,
+            None => LogFormat::Json,
+        }
+    }
 }
 
 const DEFAULT_DATABASE_URL: &str = "postgres://postgres@localhost:5432/cbc_portal";
@@ -138,11 +154,27 @@ where
 }
 
 fn flag(name: &str, default: bool) -> anyhow::Result<bool> {
-    match var(name).as_deref().map(str::to_ascii_lowercase).as_deref() {
+    parse_flag(name, var(name).as_deref(), default)
+}
+
+/// A yes/no setting: `on`/`off`, `true`/`false`, `yes`/`no` or `1`/`0`, in any case.
+fn parse_flag(name: &str, value: Option<&str>, default: bool) -> anyhow::Result<bool> {
+    match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
         None => Ok(default),
         Some("1" | "true" | "on" | "yes") => Ok(true),
         Some("0" | "false" | "off" | "no") => Ok(false),
-        Some(other) => bail!("{name}={other:?} is not valid: use true or false"),
+        Some(other) => bail!("{name}={other:?} is not valid: use on or off (or true, false)"),
+    }
+}
+
+fn parse_log_format(value: Option<&str>) -> anyhow::Result<Option<LogFormat>> {
+    match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("auto") => Ok(None),
+        Some("json") => Ok(Some(LogFormat::Json)),
+        Some("pretty") => Ok(Some(LogFormat::Pretty)),
+        Some(other) => {
+            bail!("PORTAL_LOG_FORMAT={other:?} is not valid: use auto, pretty or json")
+        }
     }
 }
 
@@ -195,11 +227,7 @@ impl Settings {
     pub fn from_env() -> anyhow::Result<Self> {
         let listen: SocketAddr = parse("PORTAL_LISTEN", SocketAddr::from(([127, 0, 0, 1], 8080)))?;
         let database_url = var("DATABASE_URL");
-        let log_format = match var("PORTAL_LOG_FORMAT").as_deref() {
-            None | Some("json") => LogFormat::Json,
-            Some("pretty") => LogFormat::Pretty,
-            Some(other) => bail!("PORTAL_LOG_FORMAT={other:?} is not valid: use json or pretty"),
-        };
+        let log_format = parse_log_format(var("PORTAL_LOG_FORMAT").as_deref())?;
         Ok(Self {
             listen,
             public_url: var("PORTAL_PUBLIC_URL")
@@ -310,4 +338,45 @@ pub fn url_host(url: &str) -> Option<&str> {
         .or_else(|| url.strip_prefix("http://"))?;
     let host = rest.split('/').next()?;
     (!host.is_empty()).then_some(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sandbox_setting_accepts_on_off_and_true_false() {
+        for (v, want) in [
+            ("on", true),
+            ("off", false),
+            ("true", true),
+            ("false", false),
+            ("ON", true),
+            (" Off ", false),
+            ("1", true),
+            ("no", false),
+        ] {
+            assert_eq!(
+                parse_flag("PORTAL_SANDBOX", Some(v), !want).expect(v),
+                want,
+                "{v}"
+            );
+        }
+        assert!(parse_flag("PORTAL_SANDBOX", None, true).expect("default"));
+        let err = parse_flag("PORTAL_SANDBOX", Some("maybe"), true).expect_err("maybe");
+        assert!(err.to_string().contains("use on or off"), "{err}");
+    }
+
+    #[test]
+    fn logs_are_readable_at_a_terminal_and_json_elsewhere_unless_asked() {
+        let auto = parse_log_format(None).expect("unset");
+        assert_eq!(auto, parse_log_format(Some("auto")).expect("auto"));
+        assert_eq!(LogFormat::choose(auto, true), LogFormat::Pretty);
+        assert_eq!(LogFormat::choose(auto, false), LogFormat::Json);
+        let json = parse_log_format(Some("json")).expect("json");
+        assert_eq!(LogFormat::choose(json, true), LogFormat::Json);
+        let pretty = parse_log_format(Some("pretty")).expect("pretty");
+        assert_eq!(LogFormat::choose(pretty, false), LogFormat::Pretty);
+        assert!(parse_log_format(Some("xml")).is_err());
+    }
 }

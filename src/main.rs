@@ -32,7 +32,8 @@ enum Command {
     /// Manage cloud accounts.
     #[command(subcommand)]
     Account(AccountCommand),
-    /// Re-encrypt every stored SK under a new key read from stdin.
+    /// Re-encrypt every stored SK under a new key (asked for twice at a terminal, else the
+    /// first line of stdin).
     RotateKey,
     /// Run the CBC sandbox alone, for other clients (e.g. the official SDK).
     Sandbox {
@@ -56,7 +57,8 @@ enum Command {
 
 #[derive(Subcommand)]
 enum UserCommand {
-    /// Create a user; the password is read from standard input.
+    /// Create a user; the password is asked for twice at a terminal (without echo), else it is
+    /// the first line of standard input.
     Create {
         #[arg(long)]
         email: String,
@@ -74,7 +76,8 @@ enum UserCommand {
 
 #[derive(Subcommand)]
 enum AccountCommand {
-    /// Create a cloud account; the SK is read from standard input.
+    /// Create a cloud account; the SK is asked for at a terminal (without echo), else it is
+    /// the first line of standard input.
     Create {
         #[arg(long)]
         name: String,
@@ -87,11 +90,31 @@ enum AccountCommand {
     },
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // `.env` in the working directory fills in what the environment does not set. Loaded
+    // before any other thread exists, as changing the environment later is not thread-safe.
+    let dotenv = match dotenvy::from_path(".env") {
+        Ok(()) => true,
+        Err(e) if e.not_found() => false,
+        // The line itself may hold a secret: say where, not what.
+        Err(dotenvy::Error::LineParse(_, at)) => {
+            anyhow::bail!("reading .env: a line is not NAME=value (near character {at})")
+        }
+        Err(e) => return Err(anyhow::Error::new(e).context("reading .env")),
+    };
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run(cli, dotenv))
+}
+
+async fn run(cli: Cli, dotenv: bool) -> anyhow::Result<()> {
     let settings = Settings::from_env()?;
     telemetry::init(settings.log_format);
+    if dotenv {
+        tracing::debug!("read settings from .env (the environment wins)");
+    }
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let app = startup::Application::build(settings).await?;

@@ -83,6 +83,19 @@ async fn seed_sandbox_accounts(
     Ok(creds)
 }
 
+/// Says which setting moves a listener whose address cannot be bound (busy, not ours, ...).
+fn cannot_listen(what: &str, addr: std::net::SocketAddr, setting: &str) -> String {
+    let example = match addr.port() {
+        0 => String::new(),
+        port => {
+            let mut other = addr;
+            other.set_port(port.checked_add(1).unwrap_or(8080));
+            format!(", e.g. {setting}={other}")
+        }
+    };
+    format!("{what} cannot listen on {addr}: choose another address with {setting}{example}")
+}
+
 /// Connects to Postgres (creating the database, or a private cluster, as needed).
 async fn connect(
     settings: &mut Settings,
@@ -143,7 +156,13 @@ impl Application {
         if settings.sandbox {
             let listener = TcpListener::bind(settings.sandbox_listen)
                 .await
-                .with_context(|| format!("binding the sandbox to {}", settings.sandbox_listen))?;
+                .with_context(|| {
+                    cannot_listen(
+                        "the sandbox",
+                        settings.sandbox_listen,
+                        "PORTAL_SANDBOX_LISTEN",
+                    )
+                })?;
             let addr = listener.local_addr()?;
             sandbox_addr = Some(addr);
             let url = format!("http://{addr}");
@@ -158,7 +177,7 @@ impl Application {
         }
         let listener = TcpListener::bind(settings.listen)
             .await
-            .with_context(|| format!("binding {}", settings.listen))?;
+            .with_context(|| cannot_listen("the portal", settings.listen, "PORTAL_LISTEN"))?;
         let local = listener.local_addr()?;
         if settings.listen.port() == 0 {
             settings.public_url = format!("http://{local}");

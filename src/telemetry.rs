@@ -1,6 +1,7 @@
 //! Logging and request ids.
 //!
-//! Logs are JSON lines by default, so a value carrying `\r\n` cannot forge a second record.
+//! Logs are JSON lines wherever a program reads them (files, pipes, containers), so a value
+//! carrying `\r\n` cannot forge a second record; a person at a terminal gets readable lines.
 //! Every request gets an id (`x-request-id`) generated here; the id is kept in a task-local so
 //! error pages can show it without threading it everywhere. An incoming `x-request-id` is never
 //! adopted: proxies pass the client's header on, so the client would choose the id that error
@@ -14,12 +15,18 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
 
-/// Installs the global subscriber. Safe to call more than once (later calls are no-ops).
-pub fn init(format: LogFormat) {
+/// Installs the global subscriber, in the format asked for or, if none, the one that suits
+/// standard output ([`LogFormat::choose`]). Safe to call more than once (later calls are
+/// no-ops).
+pub fn init(asked: Option<LogFormat>) {
+    use std::io::IsTerminal as _;
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    let _ = match format {
+    let terminal = std::io::stdout().is_terminal();
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(terminal);
+    let _ = match LogFormat::choose(asked, terminal) {
         LogFormat::Json => builder
             .json()
             .flatten_event(true)

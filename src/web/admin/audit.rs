@@ -6,6 +6,7 @@
 //! (`/audit`, in [`crate::web::portal::audit`]), through the same parsing and partials.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -22,7 +23,7 @@ use crate::audit::{self, Event, Filter, Outcome, StoredEvent};
 use crate::auth::{CurrentUser, Staff};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::web::export::{Cell, csv_response};
+use crate::web::export::{Cell, Page, csv_response};
 use crate::web::page::PageContext;
 use crate::web::public::FieldErrors;
 use crate::web::urls;
@@ -500,34 +501,21 @@ fn csv_row(e: &StoredEvent, names: &AccountNames) -> Vec<Cell> {
     ]
 }
 
-/// Where the export stream is: keyset paging, one short query per batch, no connection held
-/// while the client reads.
-struct ExportCursor {
+/// One batch of the export, newest first, read before `before` (keyset paging: one short
+/// query per batch, no connection held while the client reads).
+async fn export_batch(
     db: sqlx::PgPool,
-    filter: Filter,
-    names: AccountNames,
+    filter: Arc<Filter>,
+    names: Arc<AccountNames>,
     before: Option<(OffsetDateTime, i64)>,
-    done: bool,
-}
-
-async fn next_batch(
-    mut c: ExportCursor,
-) -> Option<(Result<Vec<Vec<Cell>>, AppError>, ExportCursor)> {
-    if c.done {
-        return None;
-    }
-    match audit::search_batch(&c.db, &c.filter, c.before, EXPORT_BATCH).await {
-        Ok(batch) => {
-            c.done = (batch.len() as i64) < EXPORT_BATCH;
-            c.before = batch.last().map(|e| (e.occurred_at, e.id));
-            let rows = batch.iter().map(|e| csv_row(e, &c.names)).collect();
-            Some((Ok(rows), c))
-        }
-        Err(e) => {
-            c.done = true;
-            Some((Err(e.into()), c))
-        }
-    }
+) -> AppResult<Page<Option<(OffsetDateTime, i64)>>> {
+    let batch = audit::search_batch(&db, &filter, before, EXPORT_BATCH).await?;
+    let next =
+        ((batch.len() as i64) >= EXPORT_BATCH).then(|| batch.last().map(|e| (e.occurred_at, e.id)));
+    Ok(Page {
+        rows: batch.iter().map(|e| csv_row(e, &names)).collect(),
+        next,
+    })
 }
 
 /// `/admin/audit.csv`: the trail with the list's filters, streamed in batches.
@@ -545,13 +533,7 @@ pub async fn export_csv(
         Err(_) => return list(State(state), Staff(user), Query(q)).await,
     };
     record_export(&state, &user, &form).await?;
-    let cursor = ExportCursor {
-        db: state.db.clone(),
-        filter,
-        names,
-        before: None,
-        done: false,
-    };
+    let (db, filter, names) = (state.db.clone(), Arc::new(filter), Arc::new(names));
     let stamp = now
         .format(time::macros::format_description!(
             "[year][month][day]T[hour][minute][second]Z"
@@ -560,8 +542,10 @@ pub async fn export_csv(
     let mut res = csv_response(
         &format!("audit-{stamp}.csv"),
         &CSV_HEADER,
-        futures_util::stream::unfold(cursor, next_batch),
-    );
+        None,
+        move |before| export_batch(db.clone(), filter.clone(), names.clone(), before),
+    )
+    .await?;
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(res)

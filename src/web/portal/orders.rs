@@ -26,7 +26,7 @@ use crate::cbc::ops::{
 use crate::error::{AppError, AppResult};
 use crate::ownership::{self, kind};
 use crate::state::AppState;
-use crate::web::export::{Cell, csv_response};
+use crate::web::export::{self, Cell};
 use crate::web::format;
 use crate::web::page::{PageContext, flash};
 use crate::web::paging::{Pager, parse_page};
@@ -405,41 +405,7 @@ pub async fn export(
         offset: Some(0),
         ..filter.req
     };
-    let stream = futures_util::stream::unfold(Some(0i64), move |next| {
-        let state = state.clone();
-        let creds = creds.clone();
-        let base = base.clone();
-        async move {
-            let offset = next?;
-            let req = ListCustomerOrdersRequest {
-                offset: Some(offset),
-                ..base
-            };
-            let res = state.cbc.list_customer_orders(&creds, &req).await;
-            match res {
-                Err(e) => Some((
-                    Err(AppError::upstream_read("Exporting your orders", e)),
-                    None,
-                )),
-                Ok(ans) => {
-                    let ids: Vec<String> = ans
-                        .order_infos
-                        .iter()
-                        .filter_map(|o| o.order_id.clone())
-                        .collect();
-                    if let Err(e) = ownership::record(&state.db, account, kind::ORDER, &ids).await {
-                        return Some((Err(e), None));
-                    }
-                    let got = ans.order_infos.len() as i64;
-                    let total = ans.total_count.unwrap_or(0);
-                    let more = got == MAX_LIMIT as i64 && offset + got < total;
-                    let rows = ans.order_infos.iter().map(|o| csv_row(o, tz)).collect();
-                    Some((Ok(rows), more.then_some(offset + got)))
-                }
-            }
-        }
-    });
-    Ok(csv_response(
+    export::paged_csv(
         "orders.csv",
         &[
             "Order ID",
@@ -452,8 +418,33 @@ pub async fn export(
             "List price",
             "Amount after discount",
         ],
-        stream,
-    ))
+        MAX_LIMIT as i64,
+        move |offset, limit| {
+            let state = state.clone();
+            let creds = creds.clone();
+            let req = ListCustomerOrdersRequest {
+                offset: Some(offset),
+                limit: Some(limit),
+                ..base.clone()
+            };
+            async move {
+                let ans = state
+                    .cbc
+                    .list_customer_orders(&creds, &req)
+                    .await
+                    .map_err(|e| AppError::upstream_read("Exporting your orders", e))?;
+                let ids: Vec<String> = ans
+                    .order_infos
+                    .iter()
+                    .filter_map(|o| o.order_id.clone())
+                    .collect();
+                ownership::record(&state.db, account, kind::ORDER, &ids).await?;
+                let rows = ans.order_infos.iter().map(|o| csv_row(o, tz)).collect();
+                Ok((rows, ans.order_infos.len(), ans.total_count))
+            }
+        },
+    )
+    .await
 }
 
 fn csv_row(o: &CustomerOrder, tz: UtcOffset) -> Vec<Cell> {

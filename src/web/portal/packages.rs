@@ -23,7 +23,7 @@ use crate::cbc::ops::{
 use crate::error::{AppError, AppResult};
 use crate::ownership;
 use crate::state::AppState;
-use crate::web::export::{Cell, csv_response};
+use crate::web::export::{self, Cell};
 use crate::web::paging::Pager;
 
 pub const PACKAGES: &str = "/packages";
@@ -254,38 +254,7 @@ async fn packages_export(
     }
     view::rate_limit(v.user_id(), "export", view::EXPORTS_PER_MIN)?;
     let (cbc, creds) = (state.cbc.clone(), v.creds.clone());
-    let rows = view::paged_rows(EXPORT_LIMIT, move |offset, limit| {
-        let (cbc, creds) = (cbc.clone(), creds.clone());
-        async move {
-            let r = cbc
-                .call(&creds, &list_req(status, offset, limit))
-                .await
-                .map_err(|e| AppError::upstream_read("Exporting resource packages", e))?;
-            let n = r.free_resource_packages.len();
-            let rows = r
-                .free_resource_packages
-                .iter()
-                .flat_map(|p| {
-                    p.free_resources.iter().map(move |i| {
-                        vec![
-                            Cell::from(p.order_instance_id.clone()),
-                            Cell::from(p.product_name.clone()),
-                            Cell::from(view::names::package_status(p.status)),
-                            Cell::from(p.effective_time.clone()),
-                            Cell::from(p.expire_time.clone()),
-                            Cell::from(i.free_resource_id.clone()),
-                            Cell::from(i.usage_type_name.clone()),
-                            Cell::from(i.amount.clone()),
-                            Cell::from(i.original_amount.clone()),
-                            Cell::from(unit(i.measure_id)),
-                        ]
-                    })
-                })
-                .collect();
-            Ok((rows, n, r.total_count))
-        }
-    });
-    Ok(csv_response(
+    export::paged_csv(
         "resource-packages.csv",
         &[
             "package_id",
@@ -299,8 +268,40 @@ async fn packages_export(
             "total",
             "unit",
         ],
-        rows,
-    ))
+        EXPORT_LIMIT,
+        move |offset, limit| {
+            let (cbc, creds) = (cbc.clone(), creds.clone());
+            async move {
+                let r = cbc
+                    .call(&creds, &list_req(status, offset, limit))
+                    .await
+                    .map_err(|e| AppError::upstream_read("Exporting resource packages", e))?;
+                let n = r.free_resource_packages.len();
+                let rows = r
+                    .free_resource_packages
+                    .iter()
+                    .flat_map(|p| {
+                        p.free_resources.iter().map(move |i| {
+                            vec![
+                                Cell::from(p.order_instance_id.clone()),
+                                Cell::from(p.product_name.clone()),
+                                Cell::from(view::names::package_status(p.status)),
+                                Cell::from(p.effective_time.clone()),
+                                Cell::from(p.expire_time.clone()),
+                                Cell::from(i.free_resource_id.clone()),
+                                Cell::from(i.usage_type_name.clone()),
+                                Cell::from(i.amount.clone()),
+                                Cell::from(i.original_amount.clone()),
+                                Cell::from(unit(i.measure_id)),
+                            ]
+                        })
+                    })
+                    .collect();
+                Ok((rows, n, r.total_count))
+            }
+        },
+    )
+    .await
 }
 
 // --- deduction records -----------------------------------------------------------------------
@@ -498,35 +499,7 @@ async fn records_export(
     }
     view::rate_limit(v.user_id(), "export", view::EXPORTS_PER_MIN)?;
     let (cbc, creds) = (state.cbc.clone(), v.creds.clone());
-    let rows = view::paged_rows(EXPORT_LIMIT, move |offset, limit| {
-        let (cbc, creds, req) = (cbc.clone(), creds.clone(), w.req(offset, limit));
-        async move {
-            let r = cbc
-                .call(&creds, &req)
-                .await
-                .map_err(|e| AppError::upstream_read("Exporting package usage records", e))?;
-            let n = r.free_resource_records.len();
-            let rows = r
-                .free_resource_records
-                .iter()
-                .map(|x| {
-                    vec![
-                        Cell::from(x.deduct_time.clone()),
-                        Cell::from(x.free_resource_id.clone()),
-                        Cell::from(x.product_name.clone()),
-                        Cell::from(x.resource_id.clone()),
-                        Cell::from(x.resource_type_code.clone()),
-                        Cell::from(x.usage_type_code.clone()),
-                        Cell::from(x.used_amount.clone()),
-                        Cell::from(x.remaining_amount.clone()),
-                        Cell::from(unit(x.measure_id)),
-                    ]
-                })
-                .collect();
-            Ok((rows, n, r.total_count))
-        }
-    });
-    Ok(csv_response(
+    export::paged_csv(
         "package-usage-records.csv",
         &[
             "deducted_utc",
@@ -539,8 +512,37 @@ async fn records_export(
             "remaining",
             "unit",
         ],
-        rows,
-    ))
+        EXPORT_LIMIT,
+        move |offset, limit| {
+            let (cbc, creds, req) = (cbc.clone(), creds.clone(), w.req(offset, limit));
+            async move {
+                let r = cbc
+                    .call(&creds, &req)
+                    .await
+                    .map_err(|e| AppError::upstream_read("Exporting package usage records", e))?;
+                let n = r.free_resource_records.len();
+                let rows = r
+                    .free_resource_records
+                    .iter()
+                    .map(|x| {
+                        vec![
+                            Cell::from(x.deduct_time.clone()),
+                            Cell::from(x.free_resource_id.clone()),
+                            Cell::from(x.product_name.clone()),
+                            Cell::from(x.resource_id.clone()),
+                            Cell::from(x.resource_type_code.clone()),
+                            Cell::from(x.usage_type_code.clone()),
+                            Cell::from(x.used_amount.clone()),
+                            Cell::from(x.remaining_amount.clone()),
+                            Cell::from(unit(x.measure_id)),
+                        ]
+                    })
+                    .collect();
+                Ok((rows, n, r.total_count))
+            }
+        },
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ use crate::cbc::ops::subscriptions::CustomerResource;
 use crate::error::{AppError, AppResult};
 use crate::ownership::{self, kind};
 use crate::state::AppState;
-use crate::web::export::{Cell, csv_response};
+use crate::web::export::{self, Cell};
 use crate::web::format;
 use crate::web::page::PageContext;
 use crate::web::paging::{Pager, parse_page};
@@ -530,8 +530,7 @@ pub async fn export(
             ]);
         }
     }
-    let stream = futures_util::stream::once(async move { Ok::<_, AppError>(rows) });
-    Ok(csv_response(
+    export::rows_csv(
         "renewals.csv",
         &[
             "Resource ID",
@@ -545,8 +544,9 @@ pub async fn export(
             "Expires",
             "At expiry",
         ],
-        stream,
-    ))
+        rows,
+    )
+    .await
 }
 
 /// Parses the selected resource ids: 1 to [`MAX_SELECTED`], plain id characters.
