@@ -306,31 +306,6 @@ impl Settings {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn proxy_trust_takes_a_count_or_the_old_boolean() {
-        assert_eq!(proxy_hops(None).expect("unset"), 0);
-        assert_eq!(proxy_hops(Some("true")).expect("true"), 1);
-        assert_eq!(proxy_hops(Some("false")).expect("false"), 0);
-        assert_eq!(proxy_hops(Some(" 2 ")).expect("2"), 2);
-        assert!(proxy_hops(Some("-1")).is_err());
-        assert!(proxy_hops(Some("maybe")).is_err());
-    }
-
-    #[test]
-    fn trusted_proxies_are_addresses_or_ranges() {
-        let list = proxy_list(Some("10.0.0.0/8, 192.0.2.7,,fd00::/8")).expect("list");
-        assert_eq!(list.len(), 3);
-        assert!(list[1].contains(&"192.0.2.7".parse::<std::net::IpAddr>().expect("ip")));
-        assert!(proxy_list(Some("10.0.0.0/33")).is_err());
-        assert!(proxy_list(Some("proxy.local")).is_err());
-        assert!(proxy_list(None).expect("empty").is_empty());
-    }
-}
-
 /// The `host[:port]` part of an http(s) URL.
 pub fn url_host(url: &str) -> Option<&str> {
     let rest = url
@@ -378,5 +353,25 @@ mod tests {
         let pretty = parse_log_format(Some("pretty")).expect("pretty");
         assert_eq!(LogFormat::choose(pretty, false), LogFormat::Pretty);
         assert!(parse_log_format(Some("xml")).is_err());
+    }
+
+    #[test]
+    fn proxy_trust_takes_a_count_or_the_old_boolean() {
+        assert_eq!(proxy_hops(None).expect("unset"), 0);
+        assert_eq!(proxy_hops(Some("true")).expect("true"), 1);
+        assert_eq!(proxy_hops(Some("false")).expect("false"), 0);
+        assert_eq!(proxy_hops(Some(" 2 ")).expect("2"), 2);
+        assert!(proxy_hops(Some("-1")).is_err());
+        assert!(proxy_hops(Some("maybe")).is_err());
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_ranges() {
+        let list = proxy_list(Some("10.0.0.0/8, 192.0.2.7,,fd00::/8")).expect("list");
+        assert_eq!(list.len(), 3);
+        assert!(list[1].contains(&"192.0.2.7".parse::<std::net::IpAddr>().expect("ip")));
+        assert!(proxy_list(Some("10.0.0.0/33")).is_err());
+        assert!(proxy_list(Some("proxy.local")).is_err());
+        assert!(proxy_list(None).expect("empty").is_empty());
     }
 }
