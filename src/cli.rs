@@ -163,6 +163,18 @@ pub async fn create_account(
     let name = domain::parse_account_name(name).map_err(|m| anyhow::anyhow!("--name: {m}"))?;
     let endpoint =
         domain::parse_endpoint(endpoint).map_err(|m| anyhow::anyhow!("--endpoint: {m}"))?;
+    crate::cbc::EgressPolicy {
+        allow_private: settings.allow_private_endpoints,
+        exempt: Vec::new(),
+    }
+    .check_endpoint(&endpoint)
+    .await
+    .map_err(|e| {
+        anyhow::anyhow!(
+            "--endpoint: {e}; the portal connects only to public endpoints \
+             (set PORTAL_ALLOW_PRIVATE_ENDPOINTS=true to allow others)"
+        )
+    })?;
     let domain_id =
         domain::parse_domain_id(domain_id).map_err(|m| anyhow::anyhow!("--domain-id: {m}"))?;
     let ak = domain::parse_ak(ak).map_err(|m| anyhow::anyhow!("--ak: {m}"))?;

@@ -74,15 +74,31 @@ pub struct Settings {
     /// `PORTAL_STAFF_MFA` — staff must give a TOTP code after the password. Default true;
     /// turning it off is for throwaway demos only.
     pub staff_mfa: bool,
-    /// `PORTAL_TRUST_PROXY` — `true` to take the client IP from `X-Forwarded-For` (only behind
-    /// your own proxy). Default false.
-    pub trust_proxy: bool,
-    /// `PORTAL_MAX_CONCURRENT_HASHES` — cap on concurrent argon2 computations. Default 4.
+    /// `PORTAL_TRUST_PROXY` — how many reverse proxies of yours stand in front of the portal,
+    /// each appending the address it saw to `X-Forwarded-For`. The client is then the N-th
+    /// address from the right; anything further left was written by the client and is ignored.
+    /// `0` or `false` (default): the socket peer is the client. `true` means 1.
+    pub trust_proxy_hops: usize,
+    /// `PORTAL_TRUSTED_PROXIES` — comma-separated addresses or CIDR ranges of your proxies, e.g.
+    /// `10.0.0.0/8, 192.0.2.7`. When set, `X-Forwarded-For` is read only from a peer in the
+    /// list, and the client is the rightmost address that is not one of them. Takes
+    /// precedence over the hop count. Default empty.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `PORTAL_ALLOW_PRIVATE_ENDPOINTS` — let cloud-account endpoints be (or resolve to)
+    /// loopback, private, link-local, shared or unspecified addresses. Default false: such
+    /// endpoints are refused when saved and when connecting, so an endpoint cannot be used to
+    /// reach the portal's own network. The embedded sandbox is allowed either way; set this
+    /// for an on-premises gateway or a sandbox run as a separate process.
+    pub allow_private_endpoints: bool,
+    /// `PORTAL_MAX_CONCURRENT_HASHES` — cap on concurrent argon2 computations; each holds a
+    /// 19 MiB working area, kept for reuse, so argon2 never holds more than this many. Default 4.
     pub max_concurrent_hashes: usize,
-    /// `PORTAL_LOGIN_MAX_FAILURES` — failures per account inside the window before the
-    /// account is locked for the window. Default 10.
+    /// `PORTAL_LOGIN_MAX_FAILURES` — failures per e-mail address inside the window before it is
+    /// locked for the window; addresses without a user lock alike, so the answers do not tell
+    /// them apart. Default 10.
     pub login_max_failures: i32,
-    /// `PORTAL_LOGIN_IP_MAX` — login attempts per client IP per window. Default 50.
+    /// `PORTAL_LOGIN_IP_MAX` — failed login attempts per client IP per window (successful
+    /// logins give their attempt back). Default 50.
     pub login_ip_max: i32,
     /// `PORTAL_LOGIN_WINDOW_SECS` — the throttling window. Default 900.
     pub login_window: Duration,
@@ -172,6 +188,42 @@ fn parse_log_format(value: Option<&str>) -> anyhow::Result<Option<LogFormat>> {
     }
 }
 
+/// `PORTAL_TRUST_PROXY`: a hop count; `true`/`false` are read as 1/0 for older settings.
+fn proxy_hops(v: Option<&str>) -> anyhow::Result<usize> {
+    let Some(v) = v.map(|v| v.trim().to_ascii_lowercase()) else {
+        return Ok(0);
+    };
+    match v.as_str() {
+        "true" | "on" | "yes" => Ok(1),
+        "false" | "off" | "no" => Ok(0),
+        n => n.parse().map_err(|_| {
+            anyhow::anyhow!(
+                "PORTAL_TRUST_PROXY={v:?} is not valid: give the number of proxies in front \
+                 of the portal (0 for none)"
+            )
+        }),
+    }
+}
+
+/// `PORTAL_TRUSTED_PROXIES`: addresses or CIDR ranges, comma-separated.
+fn proxy_list(v: Option<&str>) -> anyhow::Result<Vec<ipnet::IpNet>> {
+    v.unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    anyhow::anyhow!(
+                        "PORTAL_TRUSTED_PROXIES: {s:?} is not an address or a CIDR range \
+                         (like 10.0.0.0/8)"
+                    )
+                })
+        })
+        .collect()
+}
+
 fn secs(name: &str, default: u64) -> anyhow::Result<Duration> {
     parse(name, default).map(Duration::from_secs)
 }
@@ -230,7 +282,9 @@ impl Settings {
             session_idle: secs("PORTAL_SESSION_IDLE_SECS", 1800)?,
             session_absolute: secs("PORTAL_SESSION_ABSOLUTE_SECS", 43_200)?,
             session_cache_ttl: millis("PORTAL_SESSION_CACHE_MS", 2000)?,
-            trust_proxy: flag("PORTAL_TRUST_PROXY", false)?,
+            trust_proxy_hops: proxy_hops(var("PORTAL_TRUST_PROXY").as_deref())?,
+            trusted_proxies: proxy_list(var("PORTAL_TRUSTED_PROXIES").as_deref())?,
+            allow_private_endpoints: flag("PORTAL_ALLOW_PRIVATE_ENDPOINTS", false)?,
             staff_mfa: flag("PORTAL_STAFF_MFA", true)?,
             max_concurrent_hashes: parse("PORTAL_MAX_CONCURRENT_HASHES", 4)?,
             login_max_failures: parse("PORTAL_LOGIN_MAX_FAILURES", 10)?,
@@ -326,5 +380,25 @@ mod tests {
         let pretty = parse_log_format(Some("pretty")).expect("pretty");
         assert_eq!(LogFormat::choose(pretty, false), LogFormat::Pretty);
         assert!(parse_log_format(Some("xml")).is_err());
+    }
+
+    #[test]
+    fn proxy_trust_takes_a_count_or_the_old_boolean() {
+        assert_eq!(proxy_hops(None).expect("unset"), 0);
+        assert_eq!(proxy_hops(Some("true")).expect("true"), 1);
+        assert_eq!(proxy_hops(Some("false")).expect("false"), 0);
+        assert_eq!(proxy_hops(Some(" 2 ")).expect("2"), 2);
+        assert!(proxy_hops(Some("-1")).is_err());
+        assert!(proxy_hops(Some("maybe")).is_err());
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_ranges() {
+        let list = proxy_list(Some("10.0.0.0/8, 192.0.2.7,,fd00::/8")).expect("list");
+        assert_eq!(list.len(), 3);
+        assert!(list[1].contains(&"192.0.2.7".parse::<std::net::IpAddr>().expect("ip")));
+        assert!(proxy_list(Some("10.0.0.0/33")).is_err());
+        assert!(proxy_list(Some("proxy.local")).is_err());
+        assert!(proxy_list(None).expect("empty").is_empty());
     }
 }

@@ -183,6 +183,7 @@ impl Application {
         let (db, private_pg) = prepare_database(&mut settings).await?;
         let keys = secret_box(&settings)?;
         let mut sandbox = None;
+        let mut sandbox_addr = None;
         if settings.sandbox {
             let listener = TcpListener::bind(settings.sandbox_listen)
                 .await
@@ -194,6 +195,7 @@ impl Application {
                     )
                 })?;
             let addr = listener.local_addr()?;
+            sandbox_addr = Some(addr);
             let url = format!("http://{addr}");
             let seeded =
                 seed_sandbox_accounts(&db, &keys, &settings.sandbox_accounts, &url).await?;
@@ -244,6 +246,11 @@ impl Application {
                 pricing_ttl: settings.cbc_price_ttl,
                 account_ttl: settings.cbc_account_ttl,
                 ..defaults.cache.clone()
+            },
+            egress: crate::cbc::EgressPolicy {
+                allow_private: settings.allow_private_endpoints,
+                // The embedded sandbox listens on loopback; exactly its address is allowed.
+                exempt: sandbox_addr.into_iter().collect(),
             },
             ..defaults
         })
@@ -308,6 +315,10 @@ impl Application {
             .sessions
             .spawn_sweeper(std::time::Duration::from_secs(60));
         let reconciler = crate::actions::reconciler::spawn(state.clone());
+        let pruner = tokio::spawn(prune_login_counts(
+            state.db.clone(),
+            state.settings.login_window,
+        ));
         let app = web::router(state.clone());
         let served = axum::serve(
             listener,
@@ -318,6 +329,7 @@ impl Application {
         .context("serving HTTP");
         sweeper.abort();
         reconciler.abort();
+        pruner.abort();
         if let Some(s) = sandbox {
             s.shutdown().await;
         }
@@ -355,4 +367,15 @@ pub async fn shutdown_signal() {
         () = term => {},
     }
     tracing::info!("shutting down; draining in-flight requests");
+}
+
+/// Drops login-throttling rows whose window is over, every ten minutes.
+async fn prune_login_counts(db: sqlx::PgPool, window: std::time::Duration) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        if let Err(e) = crate::db::throttle::prune(&db, window.as_secs() as i64).await {
+            tracing::warn!("pruning login counts failed: {e}");
+        }
+    }
 }

@@ -2,8 +2,11 @@
 //!
 //! Logs are JSON lines wherever a program reads them (files, pipes, containers), so a value
 //! carrying `\r\n` cannot forge a second record; a person at a terminal gets readable lines.
-//! Every request gets an id (`x-request-id`, generated unless a trusted proxy set one); the
-//! id is kept in a task-local so error pages can show it without threading it everywhere.
+//! Every request gets an id (`x-request-id`) generated here; the id is kept in a task-local so
+//! error pages can show it without threading it everywhere. An incoming `x-request-id` is never
+//! adopted: proxies pass the client's header on, so the client would choose the id that error
+//! pages, logs and the audit trail show. Behind configured proxies it is logged alongside, as
+//! `forwarded_request_id`, to correlate with the proxy's own logs.
 
 use axum::extract::Request;
 use axum::middleware::Next;
@@ -61,21 +64,23 @@ fn acceptable_id(v: &str) -> bool {
 }
 
 /// Middleware: assigns the request id, opens the request span, echoes the id in the response.
+/// `behind_proxy`: whether the settings name proxies in front of the portal.
 pub async fn request_id_layer(
-    axum::extract::State(trust_proxy): axum::extract::State<bool>,
+    axum::extract::State(behind_proxy): axum::extract::State<bool>,
     req: Request,
     next: Next,
 ) -> Response {
-    let incoming = req
+    let forwarded = req
         .headers()
         .get(REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
-        .filter(|v| trust_proxy && acceptable_id(v))
+        .filter(|v| behind_proxy && acceptable_id(v))
         .map(str::to_owned);
-    let id = incoming.unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
+    let id = uuid::Uuid::new_v4().simple().to_string();
     let span = tracing::info_span!(
         "request",
         request_id = %id,
+        forwarded_request_id = forwarded.as_deref(),
         method = %req.method(),
         path = %req.uri().path(),
     );

@@ -83,7 +83,7 @@ pub fn router(state: AppState) -> Router {
             s.request_timeout,
         ))
         .layer(middleware::from_fn_with_state(
-            s.trust_proxy,
+            s.trust_proxy_hops > 0 || !s.trusted_proxies.is_empty(),
             crate::telemetry::request_id_layer,
         ))
         .with_state(state)

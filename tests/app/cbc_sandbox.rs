@@ -11,7 +11,9 @@ use std::time::Duration;
 use cbc_portal::cbc::ops::orders::DiscountSimpleInfo;
 use cbc_portal::cbc::ops::pricing::{OnDemandProductInfo, PeriodProductInfo};
 use cbc_portal::cbc::ops::*;
-use cbc_portal::cbc::{AccountCredentials, Auth, CacheSettings, CbcError, Client, ClientSettings};
+use cbc_portal::cbc::{
+    AccountCredentials, Auth, CacheSettings, CbcError, Client, ClientSettings, EgressPolicy,
+};
 use futures_util::future::join_all;
 use rust_decimal::Decimal;
 use secrecy::SecretString;
@@ -1379,6 +1381,7 @@ async fn fifty_concurrent_reads_stay_within_the_rate_limit_and_all_succeed() {
     // locally (see the next test), so this client may queue longer.
     let client = Client::new(ClientSettings {
         max_queue_wait: Duration::from_secs(10),
+        egress: EgressPolicy::allow_private(),
         ..ClientSettings::default()
     })
     .expect("client");
@@ -1631,6 +1634,7 @@ async fn the_breaker_opens_on_repeated_500s_and_recovers_after_the_cool_down() {
         breaker_threshold: 3,
         breaker_cool_down: Duration::from_secs(1),
         read_retries: 0,
+        egress: EgressPolicy::allow_private(),
         ..ClientSettings::default()
     })
     .expect("client");
@@ -1742,6 +1746,7 @@ async fn the_last_good_value_is_served_stale_while_the_breaker_is_open() {
             account_ttl: Duration::from_millis(300),
             ..CacheSettings::default()
         },
+        egress: EgressPolicy::allow_private(),
         ..ClientSettings::default()
     })
     .expect("client");
@@ -1798,6 +1803,7 @@ async fn a_stalled_payment_times_out_as_ambiguous_and_has_gone_through() {
     let order = one_pending_order(&ctx).await;
     let client = Client::new(ClientSettings {
         total_timeout: Duration::from_millis(500),
+        egress: EgressPolicy::allow_private(),
         ..ClientSettings::default()
     })
     .expect("client");

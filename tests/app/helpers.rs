@@ -80,6 +80,8 @@ pub fn test_settings(db_name: &str) -> Settings {
     s.sandbox = false;
     s.db_max_connections = 5;
     s.max_concurrent_hashes = 2;
+    // Stubs and the sandbox listen on loopback; tests of the rule turn it back off.
+    s.allow_private_endpoints = true;
     s
 }
 

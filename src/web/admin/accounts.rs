@@ -217,6 +217,23 @@ impl AccountForm {
     }
 }
 
+/// Refuses an endpoint that is, or resolves to, an internal address (unless settings allow
+/// those, or it is this process's sandbox), with a message for the endpoint field.
+async fn check_endpoint(state: &AppState, endpoint: &str, errors: &mut FieldErrors) {
+    if is_sandbox(state, endpoint) {
+        return;
+    }
+    if let Err(e) = state.cbc.settings().egress.check_endpoint(endpoint).await {
+        errors.add(
+            "endpoint",
+            format!(
+                "{e}: the portal connects only to public endpoints \
+                 (PORTAL_ALLOW_PRIVATE_ENDPOINTS allows others)."
+            ),
+        );
+    }
+}
+
 /// Whether `endpoint` is the built-in sandbox of this process.
 fn is_sandbox(state: &AppState, endpoint: &str) -> bool {
     state
@@ -242,6 +259,10 @@ pub async fn create(
     let Some(a) = form.parse(true, &mut errors) else {
         return new_with_errors(&state, &user, values, errors).await;
     };
+    check_endpoint(&state, &a.endpoint, &mut errors).await;
+    if !errors.is_empty() {
+        return new_with_errors(&state, &user, values, errors).await;
+    }
     let sandbox = is_sandbox(&state, &a.endpoint);
     let mut tx = state.db.begin().await?;
     let inserted = db::accounts::insert(
@@ -439,6 +460,19 @@ pub async fn update(
         let page = edit_page(&state, &user, &account, back).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
+    // An unchanged endpoint was checked when it was saved; the client checks every connection.
+    if a.endpoint != account.endpoint {
+        check_endpoint(&state, &a.endpoint, &mut errors).await;
+    }
+    if !errors.is_empty() {
+        let back = Returned {
+            form: Some(values),
+            errors,
+            ..Returned::default()
+        };
+        let page = edit_page(&state, &user, &account, back).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     let mut tx = state.db.begin().await?;
     let current = db::accounts::by_id_for_update(&mut *tx, account.id)
         .await?
