@@ -38,9 +38,58 @@ if ! pg_up; then
   for _ in $(seq 1 30); do pg_up && break; sleep 1; done
   pg_up || { echo "PostgreSQL still does not answer at $TEST_DATABASE_URL" >&2; exit 1; }
 fi
-# Databases left behind by interrupted runs.
-psql "$TEST_DATABASE_URL" -qAtc "select datname from pg_database where datname like 't\_%'" \
-  | while read -r db; do [ -n "$db" ] && psql "$TEST_DATABASE_URL" -qc "drop database if exists \"$db\" with (force)" >/dev/null || true; done
+
+# --- Test databases --------------------------------------------------------------------------
+# The server may be shared: each run names its databases with a prefix of its own, recorded in
+# target/test-db-prefixes, and clean-up drops only databases of this checkout's runs that are
+# over. Anybody else's databases, and those of a run still going, are left alone.
+prefixes=target/test-db-prefixes
+mkdir -p target
+touch "$prefixes"
+export TEST_DB_PREFIX="t_r$(date +%s)_$$_"
+
+# Drops every database whose name starts with exactly $1 (no pattern characters).
+drop_databases_of() {
+  psql "$TEST_DATABASE_URL" -qAt -v ON_ERROR_STOP=0 -v prefix="$1" >/dev/null <<'SQL' || true
+select format('drop database if exists %I with (force)', datname)
+  from pg_database where left(datname, length(:'prefix')) = :'prefix'
+\gexec
+SQL
+}
+
+# Rewrites the prefix list under a lock (runs of one checkout may overlap): keeps the lines for
+# which "$@" succeeds.
+keep_prefixes() {
+  (
+    command -v flock >/dev/null && flock 9
+    tmp="$prefixes.$$"
+    : >"$tmp"
+    while read -r p; do
+      if "$@" "$p"; then printf '%s\n' "$p" >>"$tmp"; fi
+    done <"$prefixes"
+    mv "$tmp" "$prefixes"
+  ) 9>>"$prefixes.lock"
+}
+
+# A recorded run is over when its process is gone; a run still going keeps its databases.
+still_running() {
+  [[ "$1" =~ ^t_r[0-9]+_([0-9]+)_$ ]] || return 1
+  kill -0 "${BASH_REMATCH[1]}" 2>/dev/null
+}
+drop_if_over() {
+  if still_running "$1"; then return 0; fi
+  [[ "$1" =~ ^t_r[0-9]+_[0-9]+_$ ]] && drop_databases_of "$1"
+  return 1
+}
+not_this_run() { [ "$1" != "$TEST_DB_PREFIX" ]; }
+
+keep_prefixes drop_if_over
+( command -v flock >/dev/null && flock 9; printf '%s\n' "$TEST_DB_PREFIX" >>"$prefixes" ) 9>>"$prefixes.lock"
+finish_databases() {
+  drop_databases_of "$TEST_DB_PREFIX"
+  keep_prefixes not_this_run
+}
+trap finish_databases EXIT
 
 # --- Browser ---------------------------------------------------------------------------------
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then

@@ -13,7 +13,9 @@ use secrecy::SecretString;
 /// Everything configurable, with defaults that make `cargo run` work with nothing set.
 #[derive(Clone, Debug)]
 pub struct Settings {
-    /// `PORTAL_LISTEN` — address to bind. Default `127.0.0.1:8080`; tests use port 0.
+    /// `PORTAL_LISTEN` — address to bind, e.g. `127.0.0.1:9090` to use another port or
+    /// `0.0.0.0:8080` to be reached from other machines. Default `127.0.0.1:8080`; tests use
+    /// port 0.
     pub listen: SocketAddr,
     /// `PORTAL_PUBLIC_URL` — the origin users reach the portal at, used in printed links and
     /// the `Origin` check. Default `http://<PORTAL_LISTEN>`.
@@ -29,10 +31,12 @@ pub struct Settings {
     /// `PORTAL_DATA_DIR` — local state: the generated sandbox key, the private Postgres
     /// cluster. Default `./.portal`.
     pub data_dir: PathBuf,
-    /// `PORTAL_SECRET_KEY` — base64 of 32 random bytes; encrypts cloud-account SKs
-    /// (AES-256-GCM). Required unless the sandbox is on, in which case a key is generated into
-    /// `<data dir>/secret.key` (mode 0600). `PORTAL_SECRET_KEY_FILE` names a file holding it
-    /// instead; the file is refused if group or others can read it.
+    /// `PORTAL_SECRET_KEY` — base64 of 32 random bytes; encrypts cloud-account SKs and staff
+    /// TOTP secrets (AES-256-GCM). Required unless the sandbox is on, in which case a key is
+    /// generated into `<data dir>/secret.key` (mode 0600). `PORTAL_SECRET_KEY_FILE` names a file
+    /// holding it instead; the file is refused if group or others can read it. Change it with
+    /// `cbc-portal rotate-key`: secrets sealed under another key do not open (the portal starts,
+    /// logs which accounts and staff are affected, and shows it on their pages).
     pub secret_key: Option<SecretString>,
     /// `PORTAL_SECRET_KEY_FILE` — see `secret_key`.
     pub secret_key_file: Option<PathBuf>,
@@ -50,9 +54,17 @@ pub struct Settings {
     pub sandbox_listen: SocketAddr,
     /// `PORTAL_SANDBOX_CURRENCY` — currency of the sandbox worlds. Default `USD`.
     pub sandbox_currency: String,
-    /// `PORTAL_COOKIE_SECURE` — `true` behind TLS: the session cookie becomes
-    /// `__Host-cbc_session; Secure`. Default false (plain http on localhost).
-    pub cookie_secure: bool,
+    /// `PORTAL_SANDBOX_NOW` — pins the sandbox clock to an RFC 3339 time
+    /// (`2026-03-10T12:00:00Z`, years 2001 to 2097): the seeded history (orders, payments,
+    /// bills, usage) is dated before it, only expiries lie after it, and the clock runs on from
+    /// there. Unset: the real time. The portal's own pages keep the real time, so a pin far
+    /// from today shows bills and expiries in other months than the pages expect.
+    pub sandbox_now: Option<time::OffsetDateTime>,
+    /// `PORTAL_COOKIE_SECURE` — whether the session cookie is `__Host-cbc_session; Secure`
+    /// (browsers then send it only over https). Default: on when `PORTAL_PUBLIC_URL` is https,
+    /// off for plain http (local runs). Set it to override either way; see
+    /// [`Settings::cookie_secure`].
+    pub cookie_secure: Option<bool>,
     /// `PORTAL_SESSION_IDLE_SECS` — idle timeout. Default 1800 (30 min).
     pub session_idle: Duration,
     /// `PORTAL_SESSION_ABSOLUTE_SECS` — absolute session lifetime. Default 43200 (12 h).
@@ -63,15 +75,31 @@ pub struct Settings {
     /// `PORTAL_STAFF_MFA` — staff must give a TOTP code after the password. Default true;
     /// turning it off is for throwaway demos only.
     pub staff_mfa: bool,
-    /// `PORTAL_TRUST_PROXY` — `true` to take the client IP from `X-Forwarded-For` (only behind
-    /// your own proxy). Default false.
-    pub trust_proxy: bool,
-    /// `PORTAL_MAX_CONCURRENT_HASHES` — cap on concurrent argon2 computations. Default 4.
+    /// `PORTAL_TRUST_PROXY` — how many reverse proxies of yours stand in front of the portal,
+    /// each appending the address it saw to `X-Forwarded-For`. The client is then the N-th
+    /// address from the right; anything further left was written by the client and is ignored.
+    /// `0` or `false` (default): the socket peer is the client. `true` means 1.
+    pub trust_proxy_hops: usize,
+    /// `PORTAL_TRUSTED_PROXIES` — comma-separated addresses or CIDR ranges of your proxies, e.g.
+    /// `10.0.0.0/8, 192.0.2.7`. When set, `X-Forwarded-For` is read only from a peer in the
+    /// list, and the client is the rightmost address that is not one of them. Takes
+    /// precedence over the hop count. Default empty.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `PORTAL_ALLOW_PRIVATE_ENDPOINTS` — let cloud-account endpoints be (or resolve to)
+    /// loopback, private, link-local, shared or unspecified addresses. Default false: such
+    /// endpoints are refused when saved and when connecting, so an endpoint cannot be used to
+    /// reach the portal's own network. The embedded sandbox is allowed either way; set this
+    /// for an on-premises gateway or a sandbox run as a separate process.
+    pub allow_private_endpoints: bool,
+    /// `PORTAL_MAX_CONCURRENT_HASHES` — cap on concurrent argon2 computations; each holds a
+    /// 19 MiB working area, kept for reuse, so argon2 never holds more than this many. Default 4.
     pub max_concurrent_hashes: usize,
-    /// `PORTAL_LOGIN_MAX_FAILURES` — failures per account inside the window before the
-    /// account is locked for the window. Default 10.
+    /// `PORTAL_LOGIN_MAX_FAILURES` — failures per e-mail address inside the window before it is
+    /// locked for the window; addresses without a user lock alike, so the answers do not tell
+    /// them apart. Default 10.
     pub login_max_failures: i32,
-    /// `PORTAL_LOGIN_IP_MAX` — login attempts per client IP per window. Default 50.
+    /// `PORTAL_LOGIN_IP_MAX` — failed login attempts per client IP per window (successful
+    /// logins give their attempt back). Default 50.
     pub login_ip_max: i32,
     /// `PORTAL_LOGIN_WINDOW_SECS` — the throttling window. Default 900.
     pub login_window: Duration,
@@ -92,8 +120,10 @@ pub struct Settings {
     pub cbc_rate_percent: u32,
     /// `PORTAL_RECONCILE_INTERVAL_MS` — how often unsettled actions are read back. Default 5000.
     pub reconcile_interval: Duration,
-    /// `PORTAL_LOG_FORMAT` — `json` (default) or `pretty`. Filter with `RUST_LOG`.
-    pub log_format: LogFormat,
+    /// `PORTAL_LOG_FORMAT` — `pretty` (lines for people) or `json` (one object per line, for
+    /// log collectors). Unset or `auto`: pretty when standard output is a terminal, JSON
+    /// otherwise. Filter with `RUST_LOG`.
+    pub log_format: Option<LogFormat>,
     /// `DATABASE_PASSWORD_FILE` — a file holding the database password (as the Postgres image
     /// reads `POSTGRES_PASSWORD_FILE`): one line, trailing newline ignored. It is merged into
     /// `DATABASE_URL`, which must then name the user and carry no password of its own. Like the
@@ -110,6 +140,18 @@ pub struct Settings {
 pub enum LogFormat {
     Json,
     Pretty,
+}
+
+impl LogFormat {
+    /// The format to write in: the one asked for, else readable lines for a person at a
+    /// terminal and JSON for everything else (files, pipes, containers).
+    pub fn choose(asked: Option<LogFormat>, stdout_is_terminal: bool) -> LogFormat {
+        match asked {
+            Some(f) => f,
+            None if stdout_is_terminal => LogFormat::Pretty,
+            None => LogFormat::Json,
+        }
+    }
 }
 
 const DEFAULT_DATABASE_URL: &str = "postgres://postgres@localhost:5432/cbc_portal";
@@ -132,12 +174,64 @@ where
 }
 
 fn flag(name: &str, default: bool) -> anyhow::Result<bool> {
-    match var(name).as_deref().map(str::to_ascii_lowercase).as_deref() {
+    parse_flag(name, var(name).as_deref(), default)
+}
+
+/// A yes/no setting: `on`/`off`, `true`/`false`, `yes`/`no` or `1`/`0`, in any case.
+fn parse_flag(name: &str, value: Option<&str>, default: bool) -> anyhow::Result<bool> {
+    match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
         None => Ok(default),
         Some("1" | "true" | "on" | "yes") => Ok(true),
         Some("0" | "false" | "off" | "no") => Ok(false),
-        Some(other) => bail!("{name}={other:?} is not valid: use true or false"),
+        Some(other) => bail!("{name}={other:?} is not valid: use on or off (or true, false)"),
     }
+}
+
+fn parse_log_format(value: Option<&str>) -> anyhow::Result<Option<LogFormat>> {
+    match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("auto") => Ok(None),
+        Some("json") => Ok(Some(LogFormat::Json)),
+        Some("pretty") => Ok(Some(LogFormat::Pretty)),
+        Some(other) => {
+            bail!("PORTAL_LOG_FORMAT={other:?} is not valid: use auto, pretty or json")
+        }
+    }
+}
+
+/// `PORTAL_TRUST_PROXY`: a hop count; `true`/`false` are read as 1/0 for older settings.
+fn proxy_hops(v: Option<&str>) -> anyhow::Result<usize> {
+    let Some(v) = v.map(|v| v.trim().to_ascii_lowercase()) else {
+        return Ok(0);
+    };
+    match v.as_str() {
+        "true" | "on" | "yes" => Ok(1),
+        "false" | "off" | "no" => Ok(0),
+        n => n.parse().map_err(|_| {
+            anyhow::anyhow!(
+                "PORTAL_TRUST_PROXY={v:?} is not valid: give the number of proxies in front \
+                 of the portal (0 for none)"
+            )
+        }),
+    }
+}
+
+/// `PORTAL_TRUSTED_PROXIES`: addresses or CIDR ranges, comma-separated.
+fn proxy_list(v: Option<&str>) -> anyhow::Result<Vec<ipnet::IpNet>> {
+    v.unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    anyhow::anyhow!(
+                        "PORTAL_TRUSTED_PROXIES: {s:?} is not an address or a CIDR range \
+                         (like 10.0.0.0/8)"
+                    )
+                })
+        })
+        .collect()
 }
 
 fn secs(name: &str, default: u64) -> anyhow::Result<Duration> {
@@ -159,11 +253,7 @@ impl Settings {
             let url = database_url.as_deref().unwrap_or(DEFAULT_DATABASE_URL);
             database_url = Some(with_password(url, &password).context("DATABASE_PASSWORD_FILE")?);
         }
-        let log_format = match var("PORTAL_LOG_FORMAT").as_deref() {
-            None | Some("json") => LogFormat::Json,
-            Some("pretty") => LogFormat::Pretty,
-            Some(other) => bail!("PORTAL_LOG_FORMAT={other:?} is not valid: use json or pretty"),
-        };
+        let log_format = parse_log_format(var("PORTAL_LOG_FORMAT").as_deref())?;
         Ok(Self {
             listen,
             public_url: var("PORTAL_PUBLIC_URL")
@@ -194,11 +284,23 @@ impl Settings {
                 SocketAddr::from(([127, 0, 0, 1], 0)),
             )?,
             sandbox_currency: var("PORTAL_SANDBOX_CURRENCY").unwrap_or_else(|| "USD".to_owned()),
-            cookie_secure: flag("PORTAL_COOKIE_SECURE", false)?,
+            sandbox_now: var("PORTAL_SANDBOX_NOW")
+                .map(|v| {
+                    crate::sandbox::Clock::parse_pin(&v).map_err(|hint| {
+                        anyhow::anyhow!("PORTAL_SANDBOX_NOW={v:?} is not valid: {hint}")
+                    })
+                })
+                .transpose()?,
+            cookie_secure: match var("PORTAL_COOKIE_SECURE") {
+                None => None,
+                Some(_) => Some(flag("PORTAL_COOKIE_SECURE", false)?),
+            },
             session_idle: secs("PORTAL_SESSION_IDLE_SECS", 1800)?,
             session_absolute: secs("PORTAL_SESSION_ABSOLUTE_SECS", 43_200)?,
             session_cache_ttl: millis("PORTAL_SESSION_CACHE_MS", 2000)?,
-            trust_proxy: flag("PORTAL_TRUST_PROXY", false)?,
+            trust_proxy_hops: proxy_hops(var("PORTAL_TRUST_PROXY").as_deref())?,
+            trusted_proxies: proxy_list(var("PORTAL_TRUSTED_PROXIES").as_deref())?,
+            allow_private_endpoints: flag("PORTAL_ALLOW_PRIVATE_ENDPOINTS", false)?,
             staff_mfa: flag("PORTAL_STAFF_MFA", true)?,
             max_concurrent_hashes: parse("PORTAL_MAX_CONCURRENT_HASHES", 4)?,
             login_max_failures: parse("PORTAL_LOGIN_MAX_FAILURES", 10)?,
@@ -223,9 +325,16 @@ impl Settings {
         })
     }
 
+    /// Whether the session cookie is `Secure`: as set, else whenever users reach the portal
+    /// over https.
+    pub fn cookie_secure(&self) -> bool {
+        self.cookie_secure
+            .unwrap_or_else(|| self.public_url.starts_with("https://"))
+    }
+
     /// The session cookie's name: `__Host-` prefixed when it is `Secure`.
     pub fn cookie_name(&self) -> &'static str {
-        if self.cookie_secure {
+        if self.cookie_secure() {
             "__Host-cbc_session"
         } else {
             "cbc_session"
@@ -311,6 +420,62 @@ mod tests {
     use super::*;
     use secrecy::ExposeSecret;
     use std::str::FromStr;
+
+    #[test]
+    fn sandbox_setting_accepts_on_off_and_true_false() {
+        for (v, want) in [
+            ("on", true),
+            ("off", false),
+            ("true", true),
+            ("false", false),
+            ("ON", true),
+            (" Off ", false),
+            ("1", true),
+            ("no", false),
+        ] {
+            assert_eq!(
+                parse_flag("PORTAL_SANDBOX", Some(v), !want).expect(v),
+                want,
+                "{v}"
+            );
+        }
+        assert!(parse_flag("PORTAL_SANDBOX", None, true).expect("default"));
+        let err = parse_flag("PORTAL_SANDBOX", Some("maybe"), true).expect_err("maybe");
+        assert!(err.to_string().contains("use on or off"), "{err}");
+    }
+
+    #[test]
+    fn logs_are_readable_at_a_terminal_and_json_elsewhere_unless_asked() {
+        let auto = parse_log_format(None).expect("unset");
+        assert_eq!(auto, parse_log_format(Some("auto")).expect("auto"));
+        assert_eq!(LogFormat::choose(auto, true), LogFormat::Pretty);
+        assert_eq!(LogFormat::choose(auto, false), LogFormat::Json);
+        let json = parse_log_format(Some("json")).expect("json");
+        assert_eq!(LogFormat::choose(json, true), LogFormat::Json);
+        let pretty = parse_log_format(Some("pretty")).expect("pretty");
+        assert_eq!(LogFormat::choose(pretty, false), LogFormat::Pretty);
+        assert!(parse_log_format(Some("xml")).is_err());
+    }
+
+    #[test]
+    fn proxy_trust_takes_a_count_or_the_old_boolean() {
+        assert_eq!(proxy_hops(None).expect("unset"), 0);
+        assert_eq!(proxy_hops(Some("true")).expect("true"), 1);
+        assert_eq!(proxy_hops(Some("false")).expect("false"), 0);
+        assert_eq!(proxy_hops(Some(" 2 ")).expect("2"), 2);
+        assert!(proxy_hops(Some("-1")).is_err());
+        assert!(proxy_hops(Some("maybe")).is_err());
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_ranges() {
+        let list = proxy_list(Some("10.0.0.0/8, 192.0.2.7,,fd00::/8")).expect("list");
+        assert_eq!(list.len(), 3);
+        assert!(list[1].contains(&"192.0.2.7".parse::<std::net::IpAddr>().expect("ip")));
+        assert!(proxy_list(Some("10.0.0.0/33")).is_err());
+        assert!(proxy_list(Some("proxy.local")).is_err());
+        assert!(proxy_list(None).expect("empty").is_empty());
+    }
 
     fn merged(url: &str, pw: &str) -> anyhow::Result<String> {
         with_password(url, &SecretString::from(pw.to_owned()))

@@ -1,7 +1,10 @@
-//! Encryption of cloud-account secret keys at rest (AES-256-GCM) and random tokens.
+//! Encryption of secrets at rest (AES-256-GCM: cloud-account SKs, staff TOTP secrets) and
+//! random tokens.
 //!
 //! The key lives outside the database (environment, or a 0600 file). Each ciphertext is bound
-//! to its account id as associated data, so moving ciphertexts between rows fails to decrypt.
+//! to its row's id as associated data, so moving ciphertexts between rows fails to decrypt.
+//! A ciphertext that does not open (sealed under another key, or altered) is [`Undecryptable`]:
+//! a state of the one row it belongs to, which callers show and let staff repair.
 
 use std::path::Path;
 
@@ -19,6 +22,9 @@ pub struct SecretBox {
     cipher: Aes256Gcm,
     /// A short fingerprint of the key, stored beside each ciphertext to support rotation.
     key_id: String,
+    /// Root of the keys derived for other purposes (form tokens), so the key itself is used
+    /// only for encryption.
+    derive_root: [u8; 32],
 }
 
 impl std::fmt::Debug for SecretBox {
@@ -28,6 +34,11 @@ impl std::fmt::Debug for SecretBox {
             .finish_non_exhaustive()
     }
 }
+
+/// A stored secret this key cannot open: it was sealed under another key, or altered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the stored secret does not decrypt with this key")]
+pub struct Undecryptable;
 
 /// An encrypted value as stored.
 #[derive(Debug, Clone)]
@@ -48,7 +59,12 @@ impl SecretBox {
         }
         let cipher = Aes256Gcm::new_from_slice(&bytes).context("building the cipher")?;
         let key_id = hex::encode(&Sha256::digest(&bytes)[..4]);
-        Ok(Self { cipher, key_id })
+        let derive_root = hmac_sha256(&bytes, b"cbc-portal derived keys v1");
+        Ok(Self {
+            cipher,
+            key_id,
+            derive_root,
+        })
     }
 
     /// Reads the key from a file, refusing files that group or others can read.
@@ -71,6 +87,11 @@ impl SecretBox {
             tracing::info!(path = %path.display(), "generated a new secret key");
         }
         Self::from_file(path)
+    }
+
+    /// A 32-byte key for `purpose`, derived from this key (same key, same result).
+    pub fn derive_key(&self, purpose: &str) -> [u8; 32] {
+        hmac_sha256(&self.derive_root, purpose.as_bytes())
     }
 
     /// Fingerprint of the key in use.
@@ -100,8 +121,8 @@ impl SecretBox {
     }
 
     /// Decrypts a sealed value; fails if it was tampered with or sealed for another context.
-    pub fn open(&self, sealed: &Sealed, context: &[u8]) -> anyhow::Result<SecretString> {
-        let nonce = Nonce::try_from(&sealed.nonce[..]).context("stored nonce has a bad length")?;
+    pub fn open(&self, sealed: &Sealed, context: &[u8]) -> Result<SecretString, Undecryptable> {
+        let nonce = Nonce::try_from(&sealed.nonce[..]).map_err(|_| Undecryptable)?;
         let plain = self
             .cipher
             .decrypt(
@@ -111,10 +132,19 @@ impl SecretBox {
                     aad: context,
                 },
             )
-            .map_err(|_| anyhow::anyhow!("the stored secret does not decrypt with this key"))?;
-        let text = String::from_utf8(plain).context("decrypted secret is not UTF-8")?;
+            .map_err(|_| Undecryptable)?;
+        let text = String::from_utf8(plain).map_err(|_| Undecryptable)?;
         Ok(SecretString::from(text))
     }
+}
+
+fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
+    use hmac::{Hmac, KeyInit, Mac};
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC accepts any key");
+    mac.update(msg);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(&mac.finalize().into_bytes());
+    out
 }
 
 /// Fails if `path` can be read by group or others.
@@ -194,9 +224,31 @@ mod tests {
     }
 
     #[test]
+    fn another_key_cannot_open_and_says_so_without_the_secret() {
+        let sealed = test_box()
+            .seal(&SecretString::from("s3cr3t-SK"), b"row-1")
+            .expect("seal");
+        let other =
+            SecretBox::from_base64(&SecretString::from(STANDARD.encode([8u8; 32]))).expect("key");
+        let err = other.open(&sealed, b"row-1").expect_err("another key");
+        assert_eq!(err, Undecryptable);
+        assert!(!format!("{err} {err:?}").contains("s3cr3t"));
+    }
+
+    #[test]
     fn debug_does_not_print_the_key() {
         let dbg = format!("{:?}", test_box());
         assert!(dbg.contains("key_id") && !dbg.contains("cipher"));
+    }
+
+    #[test]
+    fn derived_keys_depend_on_the_key_and_the_purpose() {
+        let a = test_box();
+        let b =
+            SecretBox::from_base64(&SecretString::from(STANDARD.encode([8u8; 32]))).expect("key");
+        assert_eq!(a.derive_key("x"), test_box().derive_key("x"));
+        assert_ne!(a.derive_key("x"), a.derive_key("y"));
+        assert_ne!(a.derive_key("x"), b.derive_key("x"));
     }
 
     #[test]

@@ -52,6 +52,14 @@ pub enum AppError {
         money: MoneyMoved,
         status: StatusCode,
     },
+    /// The customer's cloud account cannot be used: its stored SK does not decrypt with the
+    /// current key. Staff must enter it again; nothing is asked upstream meanwhile.
+    #[error("cloud account {0} has an SK the current key cannot decrypt")]
+    CloudAccountUnusable(uuid::Uuid),
+    /// A staff user's enrolled second factor does not decrypt with the current key. The factor
+    /// is neither skipped nor silently failed: an operator resets it and the user enrols again.
+    #[error("the second factor of {email} cannot be decrypted with the current key")]
+    SecondFactorUnreadable { email: String },
     /// The database is unreachable.
     #[error("database unavailable")]
     Unavailable(#[source] anyhow::Error),
@@ -72,14 +80,17 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
-impl From<tower_sessions::session::Error> for AppError {
-    fn from(e: tower_sessions::session::Error) -> Self {
+impl From<crate::auth::session::SessionError> for AppError {
+    fn from(e: crate::auth::session::SessionError) -> Self {
+        use crate::auth::session::SessionError;
         match e {
-            // The store is Postgres: a backend failure is the database being away.
-            tower_sessions::session::Error::Store(
-                tower_sessions::session_store::Error::Backend(_),
-            ) => AppError::Unavailable(anyhow::Error::new(e).context("session store")),
-            other => AppError::Internal(anyhow::Error::new(other).context("session store")),
+            // The store is Postgres: a failure there is the database being away.
+            SessionError::Store(_) => {
+                AppError::Unavailable(anyhow::Error::new(e).context("session store"))
+            }
+            SessionError::Value(_) => {
+                AppError::Internal(anyhow::Error::new(e).context("session store"))
+            }
         }
     }
 }
@@ -237,6 +248,34 @@ impl IntoResponse for AppError {
                     request_id,
                 }
                 .into_response_with(status)
+            }
+            AppError::CloudAccountUnusable(account) => {
+                tracing::warn!(%account, "cloud account SK cannot be decrypted with the current key; no upstream call made");
+                ErrorPage {
+                    status: 503,
+                    title: "Cloud account unavailable".to_owned(),
+                    message: "The portal cannot use your organisation's cloud account right now: its stored access key cannot be read with the portal's current encryption key. Nothing was asked of Huawei Cloud and nothing was changed. A portal administrator has to enter the account's secret key again; tell your administrator if this lasts.".to_owned(),
+                    code: None,
+                    upstream_request_id: None,
+                    money: Some(MoneyMoved::No),
+                    request_id,
+                }
+                .into_response_with(StatusCode::SERVICE_UNAVAILABLE)
+            }
+            AppError::SecondFactorUnreadable { email } => {
+                tracing::warn!(%email, "staff second factor cannot be decrypted with the current key");
+                ErrorPage {
+                    status: 409,
+                    title: "Second factor cannot be read".to_owned(),
+                    message: format!(
+                        "Your authenticator was set up under a different encryption key than the one the portal runs with now (PORTAL_SECRET_KEY changed), so your codes cannot be checked. Staff pages stay closed until it is reset: someone with access to the server runs cbc-portal user reset-second-factor --email {email} and your next login sets up a new authenticator. Restoring the previous key also works."
+                    ),
+                    code: None,
+                    upstream_request_id: None,
+                    money: None,
+                    request_id,
+                }
+                .into_response_with(StatusCode::CONFLICT)
             }
             AppError::Unavailable(e) => {
                 tracing::error!(error = format!("{e:#}"), "database unavailable");

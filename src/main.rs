@@ -32,8 +32,13 @@ enum Command {
     /// Manage cloud accounts.
     #[command(subcommand)]
     Account(AccountCommand),
-    /// Re-encrypt every stored SK under a new key read from stdin.
-    RotateKey,
+    /// Re-encrypt every stored SK and staff second factor under a new key (asked for twice at a
+    /// terminal, else the first line of stdin).
+    RotateKey {
+        /// Re-encrypt what the current key opens and leave the rest (listed) as it is.
+        #[arg(long)]
+        skip_unreadable: bool,
+    },
     /// Run the CBC sandbox alone, for other clients (e.g. the official SDK).
     Sandbox {
         /// Address to listen on (port 0 picks one; the address is printed).
@@ -51,12 +56,18 @@ enum Command {
         /// Currency of every amount.
         #[arg(long, default_value = "USD")]
         currency: String,
+        /// Pin the sandbox clock to this RFC 3339 time (e.g. 2026-03-10T12:00:00Z): the
+        /// seeded history is dated before it and the clock runs on from there. Default: the
+        /// real time.
+        #[arg(long, value_parser = parse_pin)]
+        now: Option<time::OffsetDateTime>,
     },
 }
 
 #[derive(Subcommand)]
 enum UserCommand {
-    /// Create a user; the password is read from standard input.
+    /// Create a user; the password is asked for twice at a terminal (without echo), else it is
+    /// the first line of standard input.
     Create {
         #[arg(long)]
         email: String,
@@ -70,11 +81,18 @@ enum UserCommand {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Clear a user's second factor (e.g. one the current key cannot decrypt); the next login
+    /// sets up a new authenticator.
+    ResetSecondFactor {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Subcommand)]
 enum AccountCommand {
-    /// Create a cloud account; the SK is read from standard input.
+    /// Create a cloud account; the SK is asked for at a terminal (without echo), else it is
+    /// the first line of standard input.
     Create {
         #[arg(long)]
         name: String,
@@ -87,11 +105,31 @@ enum AccountCommand {
     },
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // `.env` in the working directory fills in what the environment does not set. Loaded
+    // before any other thread exists, as changing the environment later is not thread-safe.
+    let dotenv = match dotenvy::from_path(".env") {
+        Ok(()) => true,
+        Err(e) if e.not_found() => false,
+        // The line itself may hold a secret: say where, not what.
+        Err(dotenvy::Error::LineParse(_, at)) => {
+            anyhow::bail!("reading .env: a line is not NAME=value (near character {at})")
+        }
+        Err(e) => return Err(anyhow::Error::new(e).context("reading .env")),
+    };
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run(cli, dotenv))
+}
+
+async fn run(cli: Cli, dotenv: bool) -> anyhow::Result<()> {
     let settings = Settings::from_env()?;
     telemetry::init(settings.log_format);
+    if dotenv {
+        tracing::debug!("read settings from .env (the environment wins)");
+    }
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let app = startup::Application::build(settings).await?;
@@ -137,7 +175,10 @@ async fn main() -> anyhow::Result<()> {
             domain_id,
             ak,
         }) => cli::create_account(settings, &name, &endpoint, &domain_id, &ak).await,
-        Command::RotateKey => cli::rotate_key(settings).await,
+        Command::User(UserCommand::ResetSecondFactor { email }) => {
+            cli::reset_second_factor(settings, &email).await
+        }
+        Command::RotateKey { skip_unreadable } => cli::rotate_key(settings, skip_unreadable).await,
         Command::Healthcheck => {
             let mut addr = settings.listen;
             if addr.ip().is_unspecified() {
@@ -162,6 +203,7 @@ async fn main() -> anyhow::Result<()> {
             records,
             seed,
             currency,
+            now,
         } => {
             let creds = credentials
                 .iter()
@@ -171,8 +213,13 @@ async fn main() -> anyhow::Result<()> {
                 seed,
                 bill_records: records,
                 currency,
+                now,
             };
             cbc_portal::sandbox::run_standalone(listen, creds, cfg).await
         }
     }
+}
+
+fn parse_pin(raw: &str) -> Result<time::OffsetDateTime, String> {
+    cbc_portal::sandbox::Clock::parse_pin(raw).map_err(str::to_owned)
 }

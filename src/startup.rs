@@ -5,11 +5,9 @@ use std::sync::Arc;
 use anyhow::Context;
 use secrecy::SecretString;
 use tokio::net::TcpListener;
-use tower_sessions::ExpiredDeletion;
-use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::auth::password::Hasher;
-use crate::auth::session::CachedStore;
+use crate::auth::session::SessionStore;
 use crate::config::Settings;
 use crate::crypto::SecretBox;
 use crate::pgserver::PrivateCluster;
@@ -27,6 +25,10 @@ pub struct Application {
     metrics: Option<(TcpListener, metrics_exporter_prometheus::PrometheusHandle)>,
 }
 
+const UPPER: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+const MIXED: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const HEX: &[u8] = b"0123456789abcdef";
+
 fn random_code(len: usize, alphabet: &[u8]) -> String {
     crate::crypto::random_bytes::<64>()
         .iter()
@@ -36,16 +38,14 @@ fn random_code(len: usize, alphabet: &[u8]) -> String {
 }
 
 /// Makes sure each named sandbox account exists (generating its AK/SK the first time), points
-/// every sandbox account at `endpoint`, and returns the credentials the sandbox must accept.
+/// every sandbox account at `endpoint`, and returns the credentials the sandbox must accept,
+/// with each account's id.
 async fn seed_sandbox_accounts(
     db: &sqlx::PgPool,
     keys: &SecretBox,
     names: &[String],
     endpoint: &str,
-) -> anyhow::Result<Vec<crate::sandbox::Credential>> {
-    const UPPER: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    const MIXED: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    const HEX: &[u8] = b"0123456789abcdef";
+) -> anyhow::Result<Vec<(uuid::Uuid, crate::sandbox::Credential)>> {
     for name in names {
         if db::accounts::by_name(db, name).await?.is_none() {
             let sk = SecretString::from(random_code(40, MIXED));
@@ -73,16 +73,64 @@ async fn seed_sandbox_accounts(
         .into_iter()
         .filter(|a| a.is_sandbox)
     {
-        let sk = db::accounts::secret_key(db, keys, a.id)
-            .await?
-            .context("sandbox account vanished")?;
-        creds.push(crate::sandbox::Credential {
-            ak: a.ak,
-            sk,
-            domain_id: a.domain_id,
-        });
+        let sk = match db::accounts::secret_key(db, keys, a.id).await {
+            Ok(Some(sk)) => sk,
+            Ok(None) => continue,
+            // The sandbox's SKs are the portal's own invention (the sandbox accepts whatever it
+            // is started with), so one sealed under an earlier key is simply replaced.
+            Err(db::accounts::SecretKeyError::Undecryptable(id)) => {
+                let sk = SecretString::from(random_code(40, MIXED));
+                db::accounts::replace_sk(db, keys, id, &sk).await?;
+                tracing::info!(
+                    account = %a.name,
+                    "the sandbox account's SK was sealed under another key; generated a new one"
+                );
+                sk
+            }
+            Err(db::accounts::SecretKeyError::Db(e)) => return Err(e.into()),
+        };
+        creds.push((
+            a.id,
+            crate::sandbox::Credential {
+                ak: a.ak,
+                sk,
+                domain_id: a.domain_id,
+            },
+        ));
     }
     Ok(creds)
+}
+
+/// Stores the sandbox's IAM projects on its accounts (the sandbox is their truth), so price
+/// inquiries work out of the box.
+async fn store_sandbox_projects(
+    db: &sqlx::PgPool,
+    sandbox: &crate::sandbox::Sandbox,
+    accounts: &[(uuid::Uuid, String)],
+) -> anyhow::Result<()> {
+    for (id, ak) in accounts {
+        let changes: Vec<(String, Option<String>)> = sandbox
+            .projects(ak)
+            .into_iter()
+            .map(|(region, project)| (region, Some(project)))
+            .collect();
+        let mut conn = db.acquire().await?;
+        db::accounts::set_projects(&mut conn, *id, &changes).await?;
+    }
+    Ok(())
+}
+
+/// Says which setting moves a listener whose address cannot be bound (busy, not ours, ...).
+fn cannot_listen(what: &str, addr: std::net::SocketAddr, setting: &str) -> String {
+    let example = match addr.port() {
+        0 => String::new(),
+        port => {
+            let mut other = addr;
+            other.set_port(port.checked_add(1).unwrap_or(8080));
+            format!(", e.g. {setting}={other}")
+        }
+    };
+    format!("{what} cannot listen on {addr}: choose another address with {setting}{example}")
 }
 
 /// Connects to Postgres (creating the database, or a private cluster, as needed).
@@ -126,14 +174,8 @@ pub async fn prepare_database(
     settings: &mut Settings,
 ) -> anyhow::Result<(sqlx::PgPool, Option<PrivateCluster>)> {
     let (pool, cluster) = connect(settings).await?;
-    db::with_migration_lock(&pool, async {
-        db::migrate(&pool).await?;
-        PostgresStore::new(pool.clone())
-            .migrate()
-            .await
-            .context("creating the session table")
-    })
-    .await?;
+    // Of several replicas starting at once, one migrates; the others wait, then find it done.
+    db::with_migration_lock(&pool, db::migrate(&pool)).await?;
     Ok((pool, cluster))
 }
 
@@ -144,41 +186,65 @@ impl Application {
         let (db, private_pg) = prepare_database(&mut settings).await?;
         let keys = secret_box(&settings)?;
         let mut sandbox = None;
+        let mut sandbox_addr = None;
         if settings.sandbox {
             let listener = TcpListener::bind(settings.sandbox_listen)
                 .await
-                .with_context(|| format!("binding the sandbox to {}", settings.sandbox_listen))?;
+                .with_context(|| {
+                    cannot_listen(
+                        "the sandbox",
+                        settings.sandbox_listen,
+                        "PORTAL_SANDBOX_LISTEN",
+                    )
+                })?;
             let addr = listener.local_addr()?;
+            sandbox_addr = Some(addr);
             let url = format!("http://{addr}");
-            let creds = seed_sandbox_accounts(&db, &keys, &settings.sandbox_accounts, &url).await?;
+            let seeded =
+                seed_sandbox_accounts(&db, &keys, &settings.sandbox_accounts, &url).await?;
+            let aks: Vec<(uuid::Uuid, String)> =
+                seeded.iter().map(|(id, c)| (*id, c.ak.clone())).collect();
+            let creds = seeded.into_iter().map(|(_, c)| c).collect();
             let cfg = crate::sandbox::SeedConfig {
                 seed: settings.sandbox_seed,
                 bill_records: settings.sandbox_records,
                 currency: settings.sandbox_currency.clone(),
+                now: settings.sandbox_now,
             };
-            sandbox = Some(crate::sandbox::Sandbox::start(listener, creds, cfg).await?);
-            tracing::info!(%url, "embedded sandbox started");
+            let started = crate::sandbox::Sandbox::start(listener, creds, cfg).await?;
+            store_sandbox_projects(&db, &started, &aks).await?;
+            sandbox = Some(started);
+            match settings.sandbox_now {
+                Some(pin) => {
+                    tracing::info!(%url, clock = %pin, "embedded sandbox started, clock pinned")
+                }
+                None => tracing::info!(%url, "embedded sandbox started"),
+            }
         }
+        // A changed key is a state of the rows it cannot open, not a reason to stop: say which.
+        db::keys::warn_about_unreadable_secrets(&db, &keys).await?;
         let listener = TcpListener::bind(settings.listen)
             .await
-            .with_context(|| format!("binding {}", settings.listen))?;
+            .with_context(|| cannot_listen("the portal", settings.listen, "PORTAL_LISTEN"))?;
         let local = listener.local_addr()?;
-        if settings.listen.port() == 0 {
+        // Port 0 (tests, throwaway runs): links name the port actually bound, unless an https
+        // public URL says where users come in from.
+        if settings.listen.port() == 0 && !settings.public_url.starts_with("https://") {
             settings.public_url = format!("http://{local}");
         }
         let metrics = match settings.metrics_listen {
             Some(addr) => {
-                let l = TcpListener::bind(addr)
-                    .await
-                    .with_context(|| format!("binding the metrics listener to {addr}"))?;
+                let l = TcpListener::bind(addr).await.with_context(|| {
+                    cannot_listen("the metrics listener", addr, "PORTAL_METRICS_LISTEN")
+                })?;
                 // Port 0 (tests) becomes the port actually bound.
                 settings.metrics_listen = Some(l.local_addr()?);
                 crate::metrics::install().map(|h| (l, h))
             }
             None => None,
         };
-        let store = CachedStore::new(
-            PostgresStore::new(db.clone()),
+        let store = SessionStore::new(
+            db.clone(),
             settings.session_cache_ttl,
             settings.session_idle,
             settings.session_absolute,
@@ -194,6 +260,11 @@ impl Application {
                 pricing_ttl: settings.cbc_price_ttl,
                 account_ttl: settings.cbc_account_ttl,
                 ..defaults.cache.clone()
+            },
+            egress: crate::cbc::EgressPolicy {
+                allow_private: settings.allow_private_endpoints,
+                // The embedded sandbox listens on loopback; exactly its address is allowed.
+                exempt: sandbox_addr.into_iter().collect(),
             },
             ..defaults
         })
@@ -266,14 +337,14 @@ impl Application {
             });
             [upkeep, server]
         });
-        let sweeper = tokio::spawn(
-            state
-                .sessions
-                .postgres()
-                .clone()
-                .continuously_delete_expired(std::time::Duration::from_secs(60)),
-        );
+        let sweeper = state
+            .sessions
+            .spawn_sweeper(std::time::Duration::from_secs(60));
         let reconciler = crate::actions::reconciler::spawn(state.clone());
+        let pruner = tokio::spawn(prune_login_counts(
+            state.db.clone(),
+            state.settings.login_window,
+        ));
         let app =
             web::router(state.clone()).layer(axum::middleware::from_fn(crate::metrics::track_http));
         let served = axum::serve(
@@ -285,6 +356,7 @@ impl Application {
         .context("serving HTTP");
         sweeper.abort();
         reconciler.abort();
+        pruner.abort();
         exporter.into_iter().flatten().for_each(|t| t.abort());
         if let Some(s) = sandbox {
             s.shutdown().await;
@@ -323,4 +395,15 @@ pub async fn shutdown_signal() {
         () = term => {},
     }
     tracing::info!("shutting down; draining in-flight requests");
+}
+
+/// Drops login-throttling rows whose window is over, every ten minutes.
+async fn prune_login_counts(db: sqlx::PgPool, window: std::time::Duration) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        if let Err(e) = crate::db::throttle::prune(&db, window.as_secs() as i64).await {
+            tracing::warn!("pruning login counts failed: {e}");
+        }
+    }
 }

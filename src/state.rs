@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::auth::password::Hasher;
-use crate::auth::session::CachedStore;
+use crate::auth::session::SessionStore;
 use crate::config::Settings;
 use crate::crypto::SecretBox;
 use crate::db::accounts::CloudAccount;
@@ -27,8 +27,8 @@ pub struct AppState {
     pub users: moka::future::Cache<Uuid, Arc<User>>,
     /// Cloud accounts by id, briefly cached: read on every customer page.
     pub accounts: moka::future::Cache<Uuid, Arc<CloudAccount>>,
-    /// The session store, for ending sessions.
-    pub sessions: CachedStore,
+    /// The session store (Postgres, short read cache in front).
+    pub sessions: SessionStore,
     /// The CBC client (signing, throttling, retries, breaker, read cache).
     pub cbc: crate::cbc::Client,
     /// Decrypted credentials per cloud account, briefly cached (AES-GCM per call is cheap, the
@@ -51,8 +51,9 @@ impl FromRef<AppState> for Arc<Settings> {
 }
 
 impl AppState {
-    /// The CBC credentials of a cloud account. Fails (404) for unknown or disabled accounts, so
-    /// no upstream call is made for them.
+    /// The CBC credentials of a cloud account. Fails (404) for unknown or disabled accounts, and
+    /// (503, [`AppError::CloudAccountUnusable`]) for one whose SK the current key cannot decrypt,
+    /// so no upstream call is made for them.
     pub async fn cbc_credentials(
         &self,
         account_id: Uuid,
@@ -65,9 +66,14 @@ impl AppState {
             .await?
             .filter(|a| a.disabled_at.is_none())
             .ok_or(crate::error::AppError::NotFound)?;
-        let sk = crate::db::accounts::secret_key(&self.db, &self.keys, account_id)
-            .await?
-            .ok_or(crate::error::AppError::NotFound)?;
+        let sk = match crate::db::accounts::secret_key(&self.db, &self.keys, account_id).await {
+            Ok(Some(sk)) => sk,
+            Ok(None) => return Err(crate::error::AppError::NotFound),
+            Err(crate::db::accounts::SecretKeyError::Undecryptable(id)) => {
+                return Err(crate::error::AppError::CloudAccountUnusable(id));
+            }
+            Err(crate::db::accounts::SecretKeyError::Db(e)) => return Err(e.into()),
+        };
         let creds = Arc::new(crate::cbc::AccountCredentials {
             account_id,
             endpoint: account.endpoint.clone(),

@@ -1,8 +1,12 @@
 //! Logging and request ids.
 //!
-//! Logs are JSON lines by default, so a value carrying `\r\n` cannot forge a second record.
-//! Every request gets an id (`x-request-id`, generated unless a trusted proxy set one); the
-//! id is kept in a task-local so error pages can show it without threading it everywhere.
+//! Logs are JSON lines wherever a program reads them (files, pipes, containers), so a value
+//! carrying `\r\n` cannot forge a second record; a person at a terminal gets readable lines.
+//! Every request gets an id (`x-request-id`) generated here; the id is kept in a task-local so
+//! error pages can show it without threading it everywhere. An incoming `x-request-id` is never
+//! adopted: proxies pass the client's header on, so the client would choose the id that error
+//! pages, logs and the audit trail show. Behind configured proxies it is logged alongside, as
+//! `forwarded_request_id`, to correlate with the proxy's own logs.
 
 use axum::extract::Request;
 use axum::middleware::Next;
@@ -11,12 +15,18 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
 
-/// Installs the global subscriber. Safe to call more than once (later calls are no-ops).
-pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    let _ = match format {
+/// Installs the global subscriber, in the format asked for or, if none, the one that suits
+/// standard output ([`LogFormat::choose`]). Safe to call more than once (later calls are
+/// no-ops).
+pub fn init(asked: Option<LogFormat>) {
+    use std::io::IsTerminal as _;
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let terminal = std::io::stdout().is_terminal();
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(terminal);
+    let _ = match LogFormat::choose(asked, terminal) {
         LogFormat::Json => builder
             .json()
             .flatten_event(true)
@@ -54,21 +64,23 @@ fn acceptable_id(v: &str) -> bool {
 }
 
 /// Middleware: assigns the request id, opens the request span, echoes the id in the response.
+/// `behind_proxy`: whether the settings name proxies in front of the portal.
 pub async fn request_id_layer(
-    axum::extract::State(trust_proxy): axum::extract::State<bool>,
+    axum::extract::State(behind_proxy): axum::extract::State<bool>,
     req: Request,
     next: Next,
 ) -> Response {
-    let incoming = req
+    let forwarded = req
         .headers()
         .get(REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
-        .filter(|v| trust_proxy && acceptable_id(v))
+        .filter(|v| behind_proxy && acceptable_id(v))
         .map(str::to_owned);
-    let id = incoming.unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
+    let id = uuid::Uuid::new_v4().simple().to_string();
     let span = tracing::info_span!(
         "request",
         request_id = %id,
+        forwarded_request_id = forwarded.as_deref(),
         method = %req.method(),
         path = %req.uri().path(),
     );

@@ -17,7 +17,7 @@ use super::{ActionKind, settle_and_audit};
 use crate::audit::Actor;
 use crate::cbc::CbcError;
 use crate::db::attempts::{self, Attempt, Settlement, status};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 /// What reading the state back showed.
@@ -98,6 +98,12 @@ async fn reconcile(state: &AppState, a: &Attempt) -> AppResult<bool> {
             ActionKind::EnterpriseAuth => Ok(super::enterprise::check()),
             _ => super::resources::check(state, &creds, a, kind).await,
         },
+        // The account is there but its SK cannot be read right now: look again later.
+        Err(AppError::CloudAccountUnusable(_)) => {
+            let next = OffsetDateTime::now_utc() + backoff(state, a.reconcile_attempts);
+            attempts::reschedule(&state.db, a.id, next).await?;
+            return Ok(false);
+        }
         Err(_) => Ok(Verdict::Unconfirmable(
             "The cloud account is disabled or gone, so the result cannot be checked.".to_owned(),
         )),

@@ -26,6 +26,7 @@ pub mod event {
     pub const USER_DISABLED: &str = "disableUser";
     pub const USER_ENABLED: &str = "enableUser";
     pub const USER_PASSWORD_RESET: &str = "resetUserPassword";
+    pub const SECOND_FACTOR_RESET: &str = "resetSecondFactor";
     pub const ACCOUNT_CREATED: &str = "createCloudAccount";
     pub const ACCOUNT_UPDATED: &str = "updateCloudAccount";
     pub const ACCOUNT_DISABLED: &str = "disableCloudAccount";
@@ -256,6 +257,7 @@ pub const EVENT_NAMES: &[&str] = &[
     event::USER_DISABLED,
     event::USER_ENABLED,
     event::USER_PASSWORD_RESET,
+    event::SECOND_FACTOR_RESET,
     event::ACCOUNT_CREATED,
     event::ACCOUNT_UPDATED,
     event::ACCOUNT_DISABLED,

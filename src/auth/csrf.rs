@@ -2,8 +2,11 @@
 //!
 //! 1. Fetch metadata: a request marked `Sec-Fetch-Site: cross-site`/`same-site`, or (without
 //!    that header) carrying a foreign `Origin`, is refused.
-//! 2. A synchronizer token: every form carries the session's token in `csrf_token`; the
-//!    middleware reads the url-encoded body, compares in constant time and passes the body on.
+//! 2. A token bound to the session cookie: every form carries, in `csrf_token`, an HMAC of the
+//!    cookie's session id under a key derived from the portal's secret key. The middleware reads
+//!    the url-encoded body, recomputes the token from the cookie the request carries, compares in
+//!    constant time and passes the body on. Nothing is stored: an anonymous visitor's login or
+//!    setup form is bound to a cookie that has no row, and the token changes with the id at login.
 //!
 //! A refusal is a 403 page, a `csrf_rejected` log line, and nothing reaches a handler.
 
@@ -12,10 +15,13 @@ use axum::extract::{Request, State};
 use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use tower_sessions::Session;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
 
-use crate::auth::session::CSRF_KEY;
-use crate::crypto::{constant_time_eq, random_token};
+use crate::auth::session::{Session, SessionId};
+use crate::crypto::constant_time_eq;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -24,21 +30,21 @@ pub const FIELD: &str = "csrf_token";
 /// Largest form body accepted (forms here are small).
 const MAX_FORM_BYTES: usize = 256 * 1024;
 
-/// The session's CSRF token, created on first use.
-pub async fn token(session: &Session) -> Result<String, AppError> {
-    if let Some(t) = session.get::<String>(CSRF_KEY).await? {
-        return Ok(t);
-    }
-    let t = random_token();
-    session.insert(CSRF_KEY, &t).await?;
-    Ok(t)
+/// Purpose label of the key the tokens are made with.
+const KEY_PURPOSE: &str = "csrf token v1";
+
+/// The token bound to session id `id`.
+fn token_for(state: &AppState, id: &SessionId) -> String {
+    let key = state.keys.derive_key(KEY_PURPOSE);
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&key).expect("HMAC accepts any key");
+    mac.update(id.expose().as_bytes());
+    URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
 }
 
-/// Replaces the token (at login, so a token seen before login is useless after).
-pub async fn rotate(session: &Session) -> Result<String, AppError> {
-    let t = random_token();
-    session.insert(CSRF_KEY, &t).await?;
-    Ok(t)
+/// The form token of this request's session (a visitor without a cookie gets one, unstored).
+pub async fn token(state: &AppState, session: &Session) -> Result<String, AppError> {
+    let id = session.token_binding().await?;
+    Ok(token_for(state, &id))
 }
 
 fn is_safe(m: &Method) -> bool {
@@ -77,11 +83,10 @@ pub async fn verify(State(state): State<AppState>, req: Request, next: Next) -> 
     let Some(session) = req.extensions().get::<Session>().cloned() else {
         return reject(&req, "no session");
     };
-    let expected = match session.get::<String>(CSRF_KEY).await {
-        Ok(Some(t)) => t,
-        Ok(None) => return reject(&req, "no token in session"),
-        Err(e) => return AppError::from(e).into_response(),
+    let Some(id) = session.presented() else {
+        return reject(&req, "no session cookie");
     };
+    let expected = token_for(&state, id);
     let (parts, body) = req.into_parts();
     let is_form = parts
         .headers

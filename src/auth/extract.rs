@@ -4,15 +4,15 @@
 //! timeouts and whether the user is disabled, and refreshes `last_seen` at most every tenth of
 //! the idle timeout, so ordinary reads do not write the session.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
-use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor, Event, Outcome};
-use crate::auth::session::{get_auth, set_auth, unix_now};
+use crate::auth::session::{Session, get_auth, set_auth, unix_now};
 use crate::db;
 use crate::db::users::User;
 use crate::domain::Role;
@@ -55,23 +55,90 @@ impl CurrentUser {
     }
 }
 
-/// The client IP: the socket peer, or the first `X-Forwarded-For` hop when behind our proxy.
-pub fn client_ip(parts: &Parts, trust_proxy: bool) -> Option<String> {
-    if trust_proxy
-        && let Some(ip) = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(str::trim)
-            .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
-    {
-        return Some(ip.to_owned());
-    }
-    parts
+/// The client IP as far as the portal can trust it: the socket peer, or, behind proxies the
+/// settings name, the address those proxies saw (see [`forwarded_client`]).
+pub fn client_ip(parts: &Parts, settings: &crate::config::Settings) -> Option<String> {
+    let peer = parts
         .extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+        .map(|c| c.0.ip())?;
+    if settings.trust_proxy_hops == 0 && settings.trusted_proxies.is_empty() {
+        return Some(canonical(peer).to_string());
+    }
+    let hops: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    Some(
+        forwarded_client(
+            peer,
+            &hops,
+            settings.trust_proxy_hops,
+            &settings.trusted_proxies,
+        )
+        .to_string(),
+    )
+}
+
+/// IPv4-mapped IPv6 addresses as the IPv4 address they carry, so one client has one key.
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    }
+}
+
+/// One `X-Forwarded-For` entry: an address, possibly with a port (`1.2.3.4:5`, `[::1]:5`).
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    hop.parse::<IpAddr>()
+        .or_else(|_| hop.parse::<std::net::SocketAddr>().map(|a| a.ip()))
+        .ok()
+        .map(canonical)
+}
+
+/// The client address behind trusted proxies. Each proxy appends the address it received
+/// the request from, so only the right end of `X-Forwarded-For` is written by proxies; the
+/// left end is whatever the client sent.
+///
+/// - With `trusted` ranges: unless the peer is one of them, the peer is the client. Otherwise
+///   the chain (header entries, then the peer) is walked from the right past trusted addresses;
+///   the first other address is the client.
+/// - With a hop count `n`: the `n`-th entry from the right (the one the outermost proxy
+///   appended). With fewer entries than that, the leftmost, which a proxy still wrote.
+///
+/// An entry that is not an address where the client should be means the chain is not what
+/// the settings describe; the last trusted address is used rather than anything the client
+/// could have chosen.
+pub fn forwarded_client(peer: IpAddr, hops: &[&str], n: usize, trusted: &[ipnet::IpNet]) -> IpAddr {
+    let peer = canonical(peer);
+    if !trusted.is_empty() {
+        let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+        let mut last = peer;
+        if !is_trusted(&last) {
+            return last;
+        }
+        for hop in hops.iter().rev() {
+            match parse_hop(hop) {
+                Some(ip) if is_trusted(&ip) => last = ip,
+                Some(ip) => return ip,
+                None => return last,
+            }
+        }
+        return last;
+    }
+    if n == 0 || hops.is_empty() {
+        return peer;
+    }
+    let at = hops.len().saturating_sub(n);
+    match parse_hop(hops[at]) {
+        Some(ip) => ip,
+        // The entry right of it (or the peer) was written by a trusted proxy.
+        None => hops.get(at + 1).and_then(|h| parse_hop(h)).unwrap_or(peer),
+    }
 }
 
 async fn session_of(parts: &mut Parts, state: &AppState) -> Result<Session, AppError> {
@@ -143,7 +210,7 @@ impl OptionalFromRequestParts<AppState> for CurrentUser {
         let current = CurrentUser {
             user,
             session,
-            ip: client_ip(parts, state.settings.trust_proxy),
+            ip: client_ip(parts, &state.settings),
             mfa: auth.mfa,
         };
         parts.extensions.insert(current.clone());
@@ -270,6 +337,73 @@ impl FromRequestParts<AppState> for ClientIp {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(client_ip(parts, state.settings.trust_proxy)))
+        Ok(ClientIp(client_ip(parts, &state.settings)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().expect("ip")
+    }
+
+    fn nets(list: &[&str]) -> Vec<ipnet::IpNet> {
+        list.iter().map(|n| n.parse().expect("net")).collect()
+    }
+
+    #[test]
+    fn a_hop_count_takes_the_address_the_outermost_proxy_appended() {
+        let peer = ip("10.0.0.2");
+        // The client wrote 203.0.113.66 itself; the one proxy appended 198.51.100.7.
+        let chain = ["203.0.113.66", "198.51.100.7"];
+        assert_eq!(forwarded_client(peer, &chain, 1, &[]), ip("198.51.100.7"));
+        // Two proxies: the outer one appended the client, the inner one the outer proxy.
+        let chain = ["6.6.6.6", "198.51.100.7", "10.0.0.9"];
+        assert_eq!(forwarded_client(peer, &chain, 2, &[]), ip("198.51.100.7"));
+        assert_eq!(forwarded_client(peer, &[], 1, &[]), peer);
+        assert_eq!(forwarded_client(peer, &chain, 0, &[]), peer);
+        assert_eq!(
+            forwarded_client(peer, &["198.51.100.7"], 3, &[]),
+            ip("198.51.100.7")
+        );
+        assert_eq!(
+            forwarded_client(peer, &["junk", "198.51.100.7:4711"], 1, &[]),
+            ip("198.51.100.7")
+        );
+        assert_eq!(forwarded_client(peer, &["1.1.1.1", "junk"], 1, &[]), peer);
+    }
+
+    #[test]
+    fn trusted_ranges_skip_only_the_proxies_and_ignore_untrusted_peers() {
+        let trusted = nets(&["10.0.0.0/8", "127.0.0.1/32"]);
+        let chain = ["6.6.6.6", "198.51.100.7", "10.1.2.3"];
+        assert_eq!(
+            forwarded_client(ip("127.0.0.1"), &chain, 0, &trusted),
+            ip("198.51.100.7")
+        );
+        // A peer that is not a proxy of ours: its header is the client's own words.
+        assert_eq!(
+            forwarded_client(ip("192.0.2.1"), &chain, 0, &trusted),
+            ip("192.0.2.1")
+        );
+        assert_eq!(
+            forwarded_client(ip("10.0.0.2"), &["10.0.0.3"], 0, &trusted),
+            ip("10.0.0.3")
+        );
+        assert_eq!(
+            forwarded_client(
+                ip("10.0.0.2"),
+                &["1.1.1.1", "junk", "10.0.0.3"],
+                0,
+                &trusted
+            ),
+            ip("10.0.0.3")
+        );
+        assert_eq!(
+            forwarded_client(ip("::ffff:10.0.0.2"), &["[2001:db8::1]:80"], 0, &trusted),
+            ip("2001:db8::1")
+        );
     }
 }

@@ -1,12 +1,10 @@
 //! Logging in and out, and the one-time setup of the first staff user.
 
 use secrecy::SecretString;
-use tower_sessions::Session;
 
 use crate::audit::{self, Actor, Event, Outcome};
-use crate::auth::csrf;
 use crate::auth::password::Verified;
-use crate::auth::session::{AuthData, set_auth, unix_now};
+use crate::auth::session::{AuthData, Session, set_auth, unix_now};
 use crate::crypto;
 use crate::db;
 use crate::domain::Email;
@@ -19,13 +17,24 @@ pub enum LoginOutcome {
     LoggedIn,
     /// Unknown user, wrong password or disabled user: all look the same.
     Invalid,
-    /// Too many failures for this account inside the window.
+    /// Too many failures for this e-mail address inside the window, whether or not a user
+    /// has it.
     AccountLocked,
-    /// Too many attempts from this address.
+    /// Too many failed attempts from this address.
     IpThrottled,
 }
 
+/// The key failures of an e-mail address without a user are counted under.
+fn unknown_email_key(raw_email: &str) -> Vec<u8> {
+    crypto::token_hash(&raw_email.trim().to_lowercase())
+}
+
 /// Checks the credentials and, on success, rotates the session id and the CSRF token.
+///
+/// Limits: each attempt takes one unit of the client address's budget, given back when the
+/// login succeeds, so only failures add up. Failures per e-mail address lock it for a window
+/// at the threshold, for known, disabled and unknown addresses alike, so the answers never
+/// tell which addresses have a user.
 pub async fn login(
     state: &AppState,
     session: &Session,
@@ -35,12 +44,14 @@ pub async fn login(
 ) -> Result<LoginOutcome, AppError> {
     let s = &state.settings;
     let window = s.login_window.as_secs() as i64;
+    let mut ip_slot = None;
     if let Some(ip) = &ip {
-        let n = db::throttle::hit_ip(&state.db, ip, window).await?;
+        let (n, window_start) = db::throttle::reserve_ip(&state.db, ip, window).await?;
         if n > s.login_ip_max {
             tracing::warn!(%ip, "login throttled for address");
             return Ok(LoginOutcome::IpThrottled);
         }
+        ip_slot = Some((ip.clone(), window_start));
     }
     let email = Email::parse(raw_email).ok();
     let creds = match &email {
@@ -48,10 +59,10 @@ pub async fn login(
         None => None,
     };
     let now = time::OffsetDateTime::now_utc();
-    let locked = creds
-        .as_ref()
-        .and_then(|c| c.locked_until)
-        .is_some_and(|until| until > now);
+    let locked = match &creds {
+        Some(c) => c.locked_until.is_some_and(|until| until > now),
+        None => db::throttle::email_locked(&state.db, &unknown_email_key(raw_email)).await?,
+    };
     let usable_hash = creds
         .as_ref()
         .filter(|c| c.disabled_at.is_none() && !locked)
@@ -61,42 +72,40 @@ pub async fn login(
     let actor = Actor {
         email: email.as_ref().map(|e| e.to_string()),
         source_ip: ip.clone(),
+        user_id: creds.as_ref().map(|c| c.id),
         ..Actor::default()
-    };
-    let Some(creds) = creds else {
-        audit::record(
-            &state.db,
-            &actor,
-            Event::new(audit::event::LOGIN_FAILED, Outcome::Failure),
-        )
-        .await?;
-        return Ok(LoginOutcome::Invalid);
     };
     if locked {
         audit::record(
             &state.db,
-            &Actor {
-                user_id: Some(creds.id),
-                ..actor
-            },
+            &actor,
             Event::new(audit::event::LOGIN_FAILED, Outcome::Denied)
                 .summary(serde_json::json!({ "reason": "locked" })),
         )
         .await?;
         return Ok(LoginOutcome::AccountLocked);
     }
-    let Verified::Yes { rehash } = verified else {
+    let (Some(creds), Verified::Yes { rehash }) = (&creds, verified) else {
         let mut tx = state.db.begin().await?;
-        if creds.disabled_at.is_none() {
-            db::users::record_login_failure(&mut *tx, creds.id, window, s.login_max_failures)
-                .await?;
+        match &creds {
+            // Disabled users count too: they must lock exactly like everyone else.
+            Some(c) => {
+                db::users::record_login_failure(&mut *tx, c.id, window, s.login_max_failures)
+                    .await?
+            }
+            None => {
+                db::throttle::record_email_failure(
+                    &mut *tx,
+                    &unknown_email_key(raw_email),
+                    window,
+                    s.login_max_failures,
+                )
+                .await?
+            }
         }
         audit::record(
             &mut *tx,
-            &Actor {
-                user_id: Some(creds.id),
-                ..actor
-            },
+            &actor,
             Event::new(audit::event::LOGIN_FAILED, Outcome::Failure),
         )
         .await?;
@@ -113,6 +122,9 @@ pub async fn login(
         db::users::set_password(&mut *tx, user.id, &hash).await?;
     }
     db::users::record_login_success(&mut *tx, user.id).await?;
+    if let Some((ip, window_start)) = &ip_slot {
+        db::throttle::refund_ip(&mut *tx, ip, *window_start).await?;
+    }
     audit::record(
         &mut *tx,
         &Actor {
@@ -138,7 +150,6 @@ pub async fn login(
         },
     )
     .await?;
-    csrf::rotate(session).await?;
     state.forget_user(user.id).await;
     Ok(LoginOutcome::LoggedIn)
 }

@@ -7,6 +7,10 @@
 //! throttling, 5xx, timeouts and broken connections; actions are sent exactly once, and their
 //! errors say whether the outcome is ambiguous (see [`CbcError::outcome_is_ambiguous`]).
 //!
+//! Redirects are never followed and the destination must pass the egress policy
+//! ([`super::egress`]): an endpoint is a place staff typed in, not a licence to reach anything
+//! a redirect or a DNS answer points at.
+//!
 //! The limits here are per process. CBC counts per account, API and source IP, so replicas
 //! behind one NAT address share CBC's budget; the default rate (80 % of CBC's limit) leaves room
 //! for a second replica's stray calls only, so scale the rate down in settings when running many.
@@ -24,6 +28,7 @@ use tracing::Instrument;
 use uuid::Uuid;
 
 use super::cache::{CacheSettings, ReadCache};
+use super::egress::{EgressPolicy, EgressRefused, GuardedResolver};
 use super::error::{self, CbcError};
 use super::ops::Operation;
 use super::signer;
@@ -59,6 +64,8 @@ pub struct ClientSettings {
     pub user_agent: String,
     /// Read cache lifetimes and size.
     pub cache: CacheSettings,
+    /// Which addresses the client may connect to. The default refuses internal ones.
+    pub egress: EgressPolicy,
 }
 
 impl Default for ClientSettings {
@@ -77,6 +84,7 @@ impl Default for ClientSettings {
             breaker_cool_down: Duration::from_secs(30),
             user_agent: concat!("cbc-portal/", env!("CARGO_PKG_VERSION")).to_owned(),
             cache: CacheSettings::default(),
+            egress: EgressPolicy::public_only(),
         }
     }
 }
@@ -149,6 +157,8 @@ struct Inner {
     windows: Mutex<HashMap<(Uuid, &'static str), SendWindow>>,
     breakers: Mutex<HashMap<String, Arc<Mutex<Breaker>>>>,
     cache: ReadCache,
+    /// Connections refused by the egress policy, by name or by literal address.
+    refused: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl fmt::Debug for Client {
@@ -167,11 +177,20 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl Client {
     /// Builds a client. Fails only if the HTTP stack cannot be set up.
     pub fn new(settings: ClientSettings) -> Result<Self, CbcError> {
+        let refused = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let http = reqwest::Client::builder()
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.total_timeout)
             // The signed Host header must be the one on the wire; HTTP/1.1 sends it as is.
             .http1_only()
+            // A redirect could point anywhere, any scheme; CBC never sends one.
+            .redirect(reqwest::redirect::Policy::none())
+            // Connect directly, so the resolver below sees the real destination.
+            .no_proxy()
+            .dns_resolver(GuardedResolver {
+                policy: Arc::new(settings.egress.clone()),
+                refused: refused.clone(),
+            })
             .build()
             .map_err(|e| CbcError::InvalidRequest(format!("HTTP client setup failed: {e}")))?;
         let cache = ReadCache::new(&settings.cache);
@@ -183,6 +202,7 @@ impl Client {
                 windows: Mutex::new(HashMap::new()),
                 breakers: Mutex::new(HashMap::new()),
                 cache,
+                refused,
                 settings,
             }),
         })
@@ -191,6 +211,13 @@ impl Client {
     /// The settings this client runs with.
     pub fn settings(&self) -> &ClientSettings {
         &self.inner.settings
+    }
+
+    /// Connections refused so far because the endpoint is, or resolved to, an internal address.
+    pub fn refused_connections(&self) -> u64 {
+        self.inner
+            .refused
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub(crate) fn read_cache(&self) -> &ReadCache {
@@ -369,6 +396,20 @@ impl Client {
         req: &O,
     ) -> Result<(u16, O::Response), CbcError> {
         let prepared = prepare(acct, req, &self.inner.settings.user_agent)?;
+        if let Some(addr) = prepared.literal
+            && !self.inner.settings.egress.permits_socket(addr)
+        {
+            // Literal addresses never reach the resolver: check them here.
+            self.inner
+                .refused
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let err = EgressRefused {
+                host: addr.ip().to_string(),
+                addr: None,
+            };
+            tracing::warn!("refused a CBC connection: {err}");
+            return Err(CbcError::EndpointRefused(err));
+        }
         let mut permit = BreakerPermit::admit(
             self.breaker(&prepared.origin),
             self.inner.settings.breaker_cool_down,
@@ -448,6 +489,12 @@ impl Client {
         }
         let resp = builder.send().await.map_err(map_reqwest)?;
         let status = resp.status().as_u16();
+        if resp.status().is_redirection() {
+            // Not followed, and its body is not read: it is not CBC's answer.
+            return Err(CbcError::Redirected {
+                http_status: status,
+            });
+        }
         let request_id = resp
             .headers()
             .get("x-request-id")
@@ -478,6 +525,8 @@ impl Client {
 /// A request ready to sign: everything but the date and the credentials.
 struct Prepared {
     origin: String,
+    /// The endpoint's address when its host is a literal IP (no DNS involved).
+    literal: Option<std::net::SocketAddr>,
     host: String,
     url: String,
     path: String,
@@ -501,6 +550,12 @@ fn prepare<O: Operation>(
         None => host_name.to_owned(),
     };
     let origin = url.origin().ascii_serialization();
+    let literal = host_name
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>()
+        .ok()
+        .map(|ip| std::net::SocketAddr::new(ip, url.port_or_known_default().unwrap_or(443)));
     let path = req.path();
     let query = req.query();
     let canonical = signer::canonical_query(&query);
@@ -522,6 +577,7 @@ fn prepare<O: Operation>(
     }
     Ok(Prepared {
         origin,
+        literal,
         host,
         url: full_url,
         path,
@@ -532,6 +588,13 @@ fn prepare<O: Operation>(
 }
 
 fn map_reqwest(e: reqwest::Error) -> CbcError {
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        if let Some(refused) = s.downcast_ref::<EgressRefused>() {
+            return CbcError::EndpointRefused(refused.clone());
+        }
+        source = s.source();
+    }
     let after_send = !e.is_connect();
     if e.is_builder() {
         CbcError::InvalidRequest(e.to_string())
@@ -788,6 +851,144 @@ mod tests {
             None,
             "the first left"
         );
+    }
+
+    use crate::cbc::ops::ShowCustomerAccountBalancesRequest;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A local server answering everything with `reply`; counts requests.
+    async fn serve(
+        reply: impl Fn() -> axum::response::Response + Clone + Send + Sync + 'static,
+    ) -> (std::net::SocketAddr, Arc<AtomicUsize>) {
+        let hits = Arc::new(AtomicUsize::new(0));
+        let counted = hits.clone();
+        let app = axum::Router::new().fallback(move || {
+            let (reply, counted) = (reply.clone(), counted.clone());
+            async move {
+                counted.fetch_add(1, Ordering::SeqCst);
+                reply()
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (addr, hits)
+    }
+
+    fn creds(endpoint: String) -> AccountCredentials {
+        AccountCredentials {
+            account_id: Uuid::new_v4(),
+            endpoint,
+            domain_id: "d".into(),
+            auth: Auth::AkSk {
+                ak: "AKID".into(),
+                sk: SecretString::from("sk"),
+            },
+        }
+    }
+
+    fn retrying(egress: EgressPolicy) -> ClientSettings {
+        ClientSettings {
+            read_retries: 3,
+            backoff_base: Duration::from_millis(1),
+            backoff_cap: Duration::from_millis(2),
+            egress,
+            ..ClientSettings::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn redirects_are_never_followed() {
+        use axum::response::IntoResponse;
+        let (inner, inner_hits) = serve(|| {
+            r#"{"account_balances":[{"account_id":"a","amount":"1.00","measure_id":1}],"debt_amount":0,"measure_id":1,"currency":"EUR"}"#.into_response()
+        })
+        .await;
+        for status in [301u16, 302, 303, 307, 308] {
+            let target = format!("http://{inner}/internal");
+            let (outer, outer_hits) = serve(move || {
+                (
+                    axum::http::StatusCode::from_u16(status).expect("status"),
+                    [(axum::http::header::LOCATION, target.clone())],
+                    r#"{"error_code":"CBC.0999","error_msg":"redirect body"}"#,
+                )
+                    .into_response()
+            })
+            .await;
+            let client = Client::new(retrying(EgressPolicy::allow_private())).expect("client");
+            let err = client
+                .call(
+                    &creds(format!("http://{outer}")),
+                    &ShowCustomerAccountBalancesRequest::default(),
+                )
+                .await
+                .expect_err("a redirect is an error");
+            assert!(
+                matches!(err, CbcError::Redirected { http_status } if http_status == status),
+                "{status}: {err:?}"
+            );
+            assert!(!err.to_string().contains("redirect body"), "{err}");
+            assert!(!err.is_transient());
+            assert_eq!(outer_hits.load(Ordering::SeqCst), 1, "{status}: sent once");
+        }
+        assert_eq!(inner_hits.load(Ordering::SeqCst), 0, "never followed");
+    }
+
+    #[tokio::test]
+    async fn private_addresses_are_refused_by_name_and_by_literal_without_retrying() {
+        use axum::response::IntoResponse;
+        let (addr, hits) = serve(|| {
+            r#"{"account_balances":[{"account_id":"a","amount":"1.00","measure_id":1}],"debt_amount":0,"measure_id":1,"currency":"EUR"}"#.into_response()
+        })
+        .await;
+        let port = addr.port();
+        let client = Client::new(retrying(EgressPolicy::public_only())).expect("client");
+        for endpoint in [
+            format!("http://localhost:{port}"),
+            format!("http://127.0.0.1:{port}"),
+            format!("http://[::ffff:127.0.0.1]:{port}"),
+            format!("http://[::1]:{port}"),
+            format!("http://0x7f.0.0.1:{port}"),
+        ] {
+            let before = client.refused_connections();
+            let err = client
+                .call(
+                    &creds(endpoint.clone()),
+                    &ShowCustomerAccountBalancesRequest::default(),
+                )
+                .await
+                .expect_err("refused");
+            assert!(
+                matches!(err, CbcError::EndpointRefused(_)),
+                "{endpoint}: {err:?}"
+            );
+            assert!(
+                !err.is_transient() && !err.outcome_is_ambiguous(),
+                "{endpoint}"
+            );
+            assert_eq!(
+                client.refused_connections(),
+                before + 1,
+                "{endpoint}: refused once, not retried"
+            );
+        }
+        assert_eq!(hits.load(Ordering::SeqCst), 0, "nothing reached the server");
+        // Exactly this address, exempted (the embedded sandbox), is reachable.
+        let exempt = Client::new(retrying(EgressPolicy {
+            allow_private: false,
+            exempt: vec![addr],
+        }))
+        .expect("client");
+        exempt
+            .call(
+                &creds(format!("http://127.0.0.1:{port}")),
+                &ShowCustomerAccountBalancesRequest::default(),
+            )
+            .await
+            .expect("the exempt address");
+        assert_eq!(hits.load(Ordering::SeqCst), 1);
     }
 
     #[test]

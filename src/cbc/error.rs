@@ -83,12 +83,22 @@ pub enum CbcError {
     /// The request could not be built (bad endpoint URL, unencodable body); not sent.
     #[error("invalid CBC request: {0}")]
     InvalidRequest(String),
+    /// The endpoint is, or resolved to, an internal address the portal does not connect to;
+    /// not sent.
+    #[error("endpoint refused: {0}")]
+    EndpointRefused(super::egress::EgressRefused),
+    /// The endpoint answered with a redirect, which is never followed (and its body never read).
+    #[error("the endpoint answered with a redirect (HTTP {http_status}), which is not followed")]
+    Redirected {
+        /// The 3xx status.
+        http_status: u16,
+    },
 }
 
 impl CbcError {
     /// A short code for logs, audit rows and support: CBC's code for upstream errors, a local
-    /// name (`TIMEOUT`, `TRANSPORT`, `DECODE`, `CIRCUIT_OPEN`, `BUSY`, `INVALID_REQUEST`)
-    /// otherwise.
+    /// name (`TIMEOUT`, `TRANSPORT`, `DECODE`, `CIRCUIT_OPEN`, `BUSY`, `INVALID_REQUEST`,
+    /// `ENDPOINT_REFUSED`, `REDIRECT`) otherwise.
     pub fn error_code(&self) -> &str {
         match self {
             Self::Upstream { error_code, .. }
@@ -100,15 +110,17 @@ impl CbcError {
             Self::CircuitOpen { .. } => "CIRCUIT_OPEN",
             Self::Busy { .. } => "BUSY",
             Self::InvalidRequest(_) => "INVALID_REQUEST",
+            Self::EndpointRefused(_) => "ENDPOINT_REFUSED",
+            Self::Redirected { .. } => "REDIRECT",
         }
     }
 
     /// The HTTP status CBC answered with, if it answered.
     pub fn http_status(&self) -> Option<u16> {
         match self {
-            Self::Upstream { http_status, .. } | Self::Decode { http_status, .. } => {
-                Some(*http_status)
-            }
+            Self::Upstream { http_status, .. }
+            | Self::Decode { http_status, .. }
+            | Self::Redirected { http_status } => Some(*http_status),
             Self::Throttled { .. } => Some(429),
             Self::SignatureRejected { .. } => Some(401),
             _ => None,
@@ -133,8 +145,10 @@ impl CbcError {
         match self {
             Self::Timeout { after_send } | Self::Transport { after_send, .. } => *after_send,
             Self::Upstream { http_status, .. } => *http_status >= 500,
-            Self::Decode { .. } => true,
-            Self::Throttled { .. }
+            // Something answered, but not CBC's answer: treat it like an unreadable one.
+            Self::Decode { .. } | Self::Redirected { .. } => true,
+            Self::EndpointRefused(_)
+            | Self::Throttled { .. }
             | Self::SignatureRejected { .. }
             | Self::CircuitOpen { .. }
             | Self::Busy { .. }
@@ -224,6 +238,18 @@ impl CbcError {
             }
             Self::InvalidRequest(_) => {
                 "The request could not be prepared. Nothing was sent; please contact support."
+                    .to_owned()
+            }
+            Self::EndpointRefused(_) => {
+                "This cloud account's endpoint points into a private or local network, which the \
+                 portal does not connect to. Nothing was sent; an administrator needs to check \
+                 the endpoint."
+                    .to_owned()
+            }
+            Self::Redirected { .. } => {
+                "Huawei Cloud's endpoint answered with a redirect, which the portal does not \
+                 follow. If this was a payment or change, check its status before trying again; \
+                 an administrator needs to check the endpoint."
                     .to_owned()
             }
         }

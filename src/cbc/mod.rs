@@ -6,12 +6,14 @@
 //!   `client.call(&acct, &req)` for actions and the reconciler; one typed method per operation
 //!   (e.g. `client.list_customer_orders(&acct, &req)`).
 //! - [`error`]: [`CbcError`], with `user_message()` and `outcome_is_ambiguous()`.
+//! - [`egress`]: [`EgressPolicy`], which addresses the client may connect to.
 //! - [`cache`]: the single-flight read cache and [`Cached`].
 //! - [`money`]: `measure_id` to major currency units.
 //! - [`signer`]: `SDK-HMAC-SHA256`, shared with the sandbox.
 
 pub mod cache;
 pub mod client;
+pub mod egress;
 pub mod error;
 pub mod money;
 pub mod ops;
@@ -20,5 +22,6 @@ mod typed;
 
 pub use cache::{CacheSettings, Cached};
 pub use client::{AccountCredentials, Auth, Client, ClientSettings};
+pub use egress::EgressPolicy;
 pub use error::CbcError;
 pub use money::{Measured, to_major_units};

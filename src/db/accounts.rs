@@ -153,12 +153,23 @@ pub async fn set_disabled(db: impl PgExecutor<'_>, id: Uuid, disabled: bool) -> 
     Ok(())
 }
 
+/// Why an account's SK could not be had.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretKeyError {
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    /// The stored SK does not open under the current key: staff must enter it again (or the
+    /// previous key be restored). A state of this one account, not of the portal.
+    #[error("the SK of cloud account {0} cannot be decrypted with the current key")]
+    Undecryptable(Uuid),
+}
+
 /// Decrypts the SK of an account for one upstream call.
 pub async fn secret_key(
     db: impl PgExecutor<'_>,
     keys: &SecretBox,
     id: Uuid,
-) -> anyhow::Result<Option<SecretString>> {
+) -> Result<Option<SecretString>, SecretKeyError> {
     let row: Option<(Vec<u8>, Vec<u8>, String)> =
         sqlx::query_as("SELECT sk_nonce, sk_ciphertext, key_id FROM cloud_accounts WHERE id = $1")
             .bind(id)
@@ -172,32 +183,156 @@ pub async fn secret_key(
         ciphertext,
         key_id,
     };
-    keys.open(&sealed, id.as_bytes()).map(Some)
+    keys.open(&sealed, id.as_bytes())
+        .map(Some)
+        .map_err(|_| SecretKeyError::Undecryptable(id))
 }
 
-/// Re-encrypts every SK from `old` to `new` in one transaction (key rotation).
-pub async fn rotate_key(db: &PgPool, old: &SecretBox, new: &SecretBox) -> anyhow::Result<usize> {
-    let mut tx = db.begin().await?;
-    let ids: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM cloud_accounts FOR UPDATE")
-        .fetch_all(&mut *tx)
-        .await?;
-    for id in &ids {
-        let sk = secret_key(&mut *tx, old, *id)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("account vanished during rotation"))?;
-        let sealed = new.seal(&sk, id.as_bytes())?;
-        sqlx::query(
-            "UPDATE cloud_accounts SET sk_nonce = $2, sk_ciphertext = $3, key_id = $4 WHERE id = $1",
-        )
+/// Replaces only the SK of an account (staff entering it again after a key change).
+pub async fn replace_sk(
+    db: impl PgExecutor<'_>,
+    keys: &SecretBox,
+    id: Uuid,
+    sk: &SecretString,
+) -> anyhow::Result<bool> {
+    let sealed = keys.seal(sk, id.as_bytes())?;
+    let done = sqlx::query(
+        "UPDATE cloud_accounts SET sk_nonce = $2, sk_ciphertext = $3, sk_hint = $4, key_id = $5, \
+         updated_at = now() WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&sealed.nonce)
+    .bind(&sealed.ciphertext)
+    .bind(crate::domain::mask_hint(sk))
+    .bind(&sealed.key_id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Seals an SK under `keys` without touching its hint or `updated_at` (key rotation).
+pub async fn reseal_sk(
+    db: impl PgExecutor<'_>,
+    keys: &SecretBox,
+    id: Uuid,
+    sk: &SecretString,
+) -> anyhow::Result<()> {
+    let sealed = keys.seal(sk, id.as_bytes())?;
+    sqlx::query(
+        "UPDATE cloud_accounts SET sk_nonce = $2, sk_ciphertext = $3, key_id = $4 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&sealed.nonce)
+    .bind(&sealed.ciphertext)
+    .bind(&sealed.key_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// An account whose SK the current key cannot open (never the SK itself).
+#[derive(Debug, Clone)]
+pub struct UnreadableSk {
+    pub id: Uuid,
+    pub name: String,
+    /// Fingerprint of the key the SK was sealed under.
+    pub key_id: String,
+}
+
+/// A stored SK as read for checking: id, name, nonce, ciphertext, key fingerprint.
+type StoredSk = (Uuid, String, Vec<u8>, Vec<u8>, String);
+
+/// Every account whose stored SK does not open under `keys` (AES-GCM per row is cheap).
+pub async fn unreadable_sks(db: &PgPool, keys: &SecretBox) -> sqlx::Result<Vec<UnreadableSk>> {
+    let rows: Vec<StoredSk> = sqlx::query_as(
+        "SELECT id, name, sk_nonce, sk_ciphertext, key_id FROM cloud_accounts ORDER BY lower(name)",
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, name, nonce, ciphertext, key_id)| {
+            let sealed = Sealed {
+                nonce,
+                ciphertext,
+                key_id: key_id.clone(),
+            };
+            keys.open(&sealed, id.as_bytes())
+                .is_err()
+                .then_some(UnreadableSk { id, name, key_id })
+        })
+        .collect())
+}
+
+/// The IAM project id of each region for an account (`region -> project id`).
+pub async fn projects(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+) -> sqlx::Result<std::collections::BTreeMap<String, String>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT region, project_id FROM cloud_account_projects WHERE cloud_account_id = $1",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The project id an account prices `region` with, if staff have set one.
+pub async fn project_of_region(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    region: &str,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT project_id FROM cloud_account_projects WHERE cloud_account_id = $1 AND region = $2",
+    )
+    .bind(id)
+    .bind(region)
+    .fetch_optional(db)
+    .await
+}
+
+/// Sets (`Some`) or removes (`None`) the project id of each listed region; other regions keep
+/// theirs.
+pub async fn set_projects(
+    db: &mut sqlx::PgConnection,
+    id: Uuid,
+    changes: &[(String, Option<String>)],
+) -> sqlx::Result<()> {
+    let (set, unset): (Vec<_>, Vec<_>) = changes.iter().partition(|(_, p)| p.is_some());
+    let regions: Vec<&str> = set.iter().map(|(r, _)| r.as_str()).collect();
+    let ids: Vec<&str> = set.iter().filter_map(|(_, p)| p.as_deref()).collect();
+    sqlx::query(
+        "INSERT INTO cloud_account_projects (cloud_account_id, region, project_id) \
+         SELECT $1, r, p FROM UNNEST($2::text[], $3::text[]) AS t(r, p) \
+         ON CONFLICT (cloud_account_id, region) \
+         DO UPDATE SET project_id = EXCLUDED.project_id, updated_at = now() \
+         WHERE cloud_account_projects.project_id <> EXCLUDED.project_id",
+    )
+    .bind(id)
+    .bind(&regions)
+    .bind(&ids)
+    .execute(&mut *db)
+    .await?;
+    let gone: Vec<&str> = unset.iter().map(|(r, _)| r.as_str()).collect();
+    sqlx::query(
+        "DELETE FROM cloud_account_projects WHERE cloud_account_id = $1 AND region = ANY($2)",
+    )
+    .bind(id)
+    .bind(&gone)
+    .execute(&mut *db)
+    .await?;
+    Ok(())
+}
+
+/// Marks the account as changed now (its projects changed).
+pub async fn touch(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<()> {
+    sqlx::query("UPDATE cloud_accounts SET updated_at = now() WHERE id = $1")
         .bind(id)
-        .bind(&sealed.nonce)
-        .bind(&sealed.ciphertext)
-        .bind(&sealed.key_id)
-        .execute(&mut *tx)
+        .execute(db)
         .await?;
-    }
-    tx.commit().await?;
-    Ok(ids.len())
+    Ok(())
 }
 
 /// Points every sandbox account at the embedded sandbox's current address.

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod attempts;
+pub mod keys;
 pub mod setup;
 pub mod throttle;
 pub mod users;

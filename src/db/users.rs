@@ -343,3 +343,69 @@ pub async fn totp_failure(
     .fetch_one(db)
     .await
 }
+
+/// Clears a user's second factor (an operator's reset after a key change): the next login
+/// enrols a new authenticator. False if there was nothing to clear.
+pub async fn reset_totp(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<bool> {
+    let res = sqlx::query(
+        "UPDATE users SET totp_nonce = NULL, totp_ciphertext = NULL, totp_enabled_at = NULL, \
+         totp_last_step = 0, totp_failures = 0, totp_window_start = NULL \
+         WHERE id = $1 AND totp_ciphertext IS NOT NULL",
+    )
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(res.rows_affected() == 1)
+}
+
+/// A stored TOTP secret, sealed (key rotation and the start-up check).
+#[derive(Debug, sqlx::FromRow)]
+pub struct SealedTotp {
+    pub id: Uuid,
+    pub email: String,
+    pub totp_nonce: Vec<u8>,
+    pub totp_ciphertext: Vec<u8>,
+    /// Whether the authenticator was confirmed (a pending secret can simply be replaced).
+    pub enrolled: bool,
+}
+
+/// Every stored TOTP secret; `lock` takes the rows for the rest of the transaction.
+pub async fn sealed_totps(db: impl PgExecutor<'_>, lock: bool) -> sqlx::Result<Vec<SealedTotp>> {
+    let sql = if lock {
+        "SELECT id, email, totp_nonce, totp_ciphertext, totp_enabled_at IS NOT NULL AS enrolled \
+         FROM users WHERE totp_nonce IS NOT NULL AND totp_ciphertext IS NOT NULL \
+         ORDER BY email FOR UPDATE"
+    } else {
+        "SELECT id, email, totp_nonce, totp_ciphertext, totp_enabled_at IS NOT NULL AS enrolled \
+         FROM users WHERE totp_nonce IS NOT NULL AND totp_ciphertext IS NOT NULL ORDER BY email"
+    };
+    sqlx::query_as(sql).fetch_all(db).await
+}
+
+/// Stores a TOTP secret sealed under a new key, keeping its enrolment (key rotation).
+pub async fn reseal_totp(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    nonce: &[u8],
+    ciphertext: &[u8],
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET totp_nonce = $2, totp_ciphertext = $3 WHERE id = $1")
+        .bind(id)
+        .bind(nonce)
+        .bind(ciphertext)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// A user by e-mail (case-insensitive).
+pub async fn by_email(db: impl PgExecutor<'_>, email: &str) -> sqlx::Result<Option<User>> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        user_columns!(),
+        " FROM users WHERE lower(email) = lower($1)"
+    ))
+    .bind(email)
+    .fetch_optional(db)
+    .await
+}

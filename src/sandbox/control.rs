@@ -1,5 +1,6 @@
 //! The control API under `/__sandbox/` (no signature; never part of the real API): call counts,
-//! a bounded call log, and fault injection for testing how clients cope with failures.
+//! a bounded call log, fault injection for testing how clients cope with failures, and the
+//! clock the worlds are dated by.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -189,6 +190,65 @@ pub fn routes() -> Router<Arc<SandboxState>> {
             get(get_faults).post(set_faults).delete(clear_faults),
         )
         .route("/__sandbox/rename", post(rename))
+        .route("/__sandbox/clock", get(get_clock).post(set_clock))
+        .route("/__sandbox/projects", get(projects))
+}
+
+/// `GET /__sandbox/clock`: `{"now": RFC 3339, "pinned": bool}`.
+async fn get_clock(State(st): State<Arc<SandboxState>>) -> Response {
+    let now = st
+        .clock
+        .now()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    Json(json!({"now": now, "pinned": st.clock.is_pinned()})).into_response()
+}
+
+/// `POST /__sandbox/clock {"now": RFC 3339 | null}`: pins the clock (or returns it to the real
+/// time) and seeds every world afresh from it. Counts and faults are kept.
+#[derive(Deserialize)]
+struct SetClock {
+    now: Option<String>,
+}
+
+async fn set_clock(State(st): State<Arc<SandboxState>>, body: axum::body::Bytes) -> Response {
+    let at = match serde_json::from_slice::<SetClock>(&body).map(|c| c.now) {
+        Ok(None) => None,
+        Ok(Some(raw)) => match super::Clock::parse_pin(&raw) {
+            Ok(t) => Some(t),
+            Err(hint) => {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    Json(json!({"error": format!("now: {hint}")})),
+                )
+                    .into_response();
+            }
+        },
+        Err(e) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"error": format!("bad clock: {e}")})),
+            )
+                .into_response();
+        }
+    };
+    st.reseed_at(at).await;
+    get_clock(State(st)).await
+}
+
+/// `GET /__sandbox/projects`: `{ak: {region: project_id}}`, each account's IAM project per
+/// region (what real accounts read in the console, or from IAM).
+async fn projects(State(st): State<Arc<SandboxState>>) -> Response {
+    let all: serde_json::Map<String, serde_json::Value> = st
+        .projects
+        .iter()
+        .map(|(ak, list)| {
+            let by_region: serde_json::Map<String, serde_json::Value> =
+                list.iter().map(|(r, p)| (r.clone(), json!(p))).collect();
+            (ak.clone(), serde_json::Value::Object(by_region))
+        })
+        .collect();
+    Json(all).into_response()
 }
 
 /// `POST /__sandbox/rename {"ak", "resource_id", "name"}`: gives a resource a chosen name, so

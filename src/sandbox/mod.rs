@@ -5,10 +5,12 @@
 //! uses, validates parameters like CBC does (`CBC.0100`), throttles per AK and operation
 //! (`CBC.0250`), and keeps a seeded, deterministic world per AK whose state really changes when
 //! orders are paid, resources renewed or unsubscribed. A control API under `/__sandbox/`
-//! (never part of the real API) exposes call counts, a call log and fault injection.
+//! (never part of the real API) exposes call counts, a call log, fault injection and the clock
+//! the world is dated by (real, or pinned so that fixtures do not drift).
 
 mod auth;
 mod catalog;
+mod clock;
 mod control;
 mod error;
 mod handlers;
@@ -30,6 +32,7 @@ use anyhow::Context as _;
 use secrecy::{ExposeSecret, SecretString};
 
 pub use auth::token_for;
+pub use clock::Clock;
 pub use control::{FaultConfig, OpFault};
 
 /// One customer credential the sandbox accepts: AK, SK and the account (domain) id.
@@ -82,6 +85,9 @@ pub struct SeedConfig {
     pub bill_records: usize,
     /// ISO currency code of every amount.
     pub currency: String,
+    /// Pins the sandbox clock: the start time the world is dated from, after which the clock
+    /// runs on. `None` follows the real time.
+    pub now: Option<time::OffsetDateTime>,
 }
 
 impl Default for SeedConfig {
@@ -90,6 +96,7 @@ impl Default for SeedConfig {
             seed: 42,
             bill_records: 3000,
             currency: "USD".to_owned(),
+            now: None,
         }
     }
 }
@@ -98,37 +105,62 @@ impl Default for SeedConfig {
 pub struct SandboxState {
     pub(crate) creds: HashMap<String, Credential>,
     pub(crate) worlds: HashMap<String, tokio::sync::Mutex<world::World>>,
+    /// Each AK's IAM projects, `(region, project id)`; fixed for the life of the world.
+    pub(crate) projects: HashMap<String, Vec<(String, String)>>,
     pub(crate) control: control::Control,
     pub(crate) throttle: throttle::Throttle,
     pub(crate) cfg: SeedConfig,
+    pub(crate) clock: Clock,
 }
 
 impl SandboxState {
-    /// Builds the state and every account's world, anchored at the current time.
+    /// Builds the state and every account's world, dated from `cfg.now` when it pins the
+    /// clock, else from the current time.
     pub fn new(creds: Vec<Credential>, cfg: SeedConfig) -> Arc<SandboxState> {
-        Self::new_at(creds, cfg, time::OffsetDateTime::now_utc())
+        let clock = cfg.now.map_or_else(Clock::real, Clock::pinned);
+        Self::with_clock(creds, cfg, clock)
     }
 
-    /// Builds the state with an explicit "now" (tests use it for determinism).
+    /// Builds the state with its clock pinned at `now` (tests use it for determinism).
     pub fn new_at(
         creds: Vec<Credential>,
         cfg: SeedConfig,
         now: time::OffsetDateTime,
     ) -> Arc<SandboxState> {
+        Self::with_clock(creds, cfg, Clock::pinned(now))
+    }
+
+    fn with_clock(creds: Vec<Credential>, cfg: SeedConfig, clock: Clock) -> Arc<SandboxState> {
+        let now = clock.now();
         let mut worlds = HashMap::new();
         let mut by_ak = HashMap::new();
+        let mut projects = HashMap::new();
         for c in creds {
             let w = world::World::generate(&cfg, &c.ak, &c.domain_id, now);
+            projects.insert(c.ak.clone(), w.region_projects.clone());
             worlds.insert(c.ak.clone(), tokio::sync::Mutex::new(w));
             by_ak.insert(c.ak.clone(), c);
         }
         Arc::new(SandboxState {
             creds: by_ak,
             worlds,
+            projects,
             control: control::Control::default(),
             throttle: throttle::Throttle::default(),
             cfg,
+            clock,
         })
+    }
+
+    /// Sets the clock (a pin, or `None` for the real time) and seeds every world afresh from
+    /// its new time; what actions changed in the old worlds is gone.
+    pub(crate) async fn reseed_at(&self, at: Option<time::OffsetDateTime>) {
+        self.clock.set(at);
+        let now = self.clock.now();
+        for (ak, world) in &self.worlds {
+            let domain = self.creds.get(ak).map_or("", |c| c.domain_id.as_str());
+            *world.lock().await = world::World::generate(&self.cfg, ak, domain, now);
+        }
     }
 
     /// Replaces the fault configuration (tests; the HTTP control API does the same).
@@ -136,6 +168,11 @@ impl SandboxState {
     pub(crate) fn control_set(&self, v: serde_json::Value) {
         self.control
             .set_faults(serde_json::from_value(v).unwrap_or_default());
+    }
+
+    /// The IAM projects of an account, `(region, project id)`, one per region of the catalog.
+    pub fn projects_of(&self, ak: &str) -> &[(String, String)] {
+        self.projects.get(ak).map(Vec::as_slice).unwrap_or_default()
     }
 
     fn sk_of(&self, ak: &str) -> Option<&[u8]> {
@@ -153,6 +190,7 @@ pub fn router(state: Arc<SandboxState>) -> axum::Router {
 /// A running sandbox server.
 pub struct Sandbox {
     addr: SocketAddr,
+    state: Arc<SandboxState>,
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -165,7 +203,8 @@ impl Sandbox {
         cfg: SeedConfig,
     ) -> anyhow::Result<Sandbox> {
         let addr = listener.local_addr().context("sandbox listener address")?;
-        let app = router(SandboxState::new(creds, cfg));
+        let state = SandboxState::new(creds, cfg);
+        let app = router(state.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -177,9 +216,16 @@ impl Sandbox {
         });
         Ok(Sandbox {
             addr,
+            state,
             shutdown: tx,
             task,
         })
+    }
+
+    /// The IAM projects of the account with access key `ak`, `(region, project id)`: what the
+    /// portal stores for its sandbox accounts so that pricing works out of the box.
+    pub fn projects(&self, ak: &str) -> Vec<(String, String)> {
+        self.state.projects_of(ak).to_vec()
     }
 
     /// The bound address.

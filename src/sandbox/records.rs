@@ -1,9 +1,10 @@
 //! Bill records (resource expenditures and usage details), computed on demand: record `i` of an
 //! account is a pure function of (seed, AK, i), so 100 000 records cost no memory and no start-up
-//! time. Records are spread evenly over the current month and the 12 before it.
+//! time. Records are spread evenly over the current cycle and the 12 before it. Cycles, bill
+//! days and trade times are UTC+8, as CBC counts them, and none lies after the world's "now".
 
 use rust_decimal::Decimal;
-use time::{Date, Duration, OffsetDateTime};
+use time::{Date, OffsetDateTime, UtcOffset};
 
 use super::money::cents;
 use super::rng::Rng;
@@ -53,8 +54,14 @@ pub struct Sum {
     pub bonus: Decimal,
 }
 
-/// The (year, month) of cycle `k` (0 = oldest, 12 = the month of `now`).
+/// CBC's offset: cycles and bill days are UTC+8.
+fn cbc_offset() -> UtcOffset {
+    UtcOffset::from_hms(8, 0, 0).unwrap_or(UtcOffset::UTC)
+}
+
+/// The (year, month) of cycle `k` (0 = oldest, 12 = the UTC+8 month of `now`).
 pub fn cycle_of(now: OffsetDateTime, k: usize) -> (i32, u8) {
+    let now = now.to_offset(cbc_offset());
     let total =
         now.year() * 12 + i32::from(u8::from(now.month())) - 1 - (CYCLES as i32 - 1) + k as i32;
     (total.div_euclid(12), (total.rem_euclid(12) + 1) as u8)
@@ -77,13 +84,14 @@ pub fn record(w: &World, i: usize) -> Rec {
         .find(|k| range_of(w.bill_records, *k).contains(&i))
         .unwrap_or(CYCLES - 1);
     let (y, m) = cycle_of(w.created, k);
+    let local_now = w.created.to_offset(cbc_offset());
     let month = time::Month::try_from(m).unwrap_or(time::Month::January);
     let mut last_day = month.length(y);
     if k == CYCLES - 1 {
-        last_day = last_day.min(w.created.day());
+        last_day = last_day.min(local_now.day());
     }
     let day = r.range(1, i64::from(last_day)) as u8;
-    let bill_date = Date::from_calendar_date(y, month, day).unwrap_or(w.created.date());
+    let bill_date = Date::from_calendar_date(y, month, day).unwrap_or(local_now.date());
     let si = r.index(w.subjects.len());
     let s: &Subject = &w.subjects[si];
     let (bill_type, period_type, period_num, official, usage, usage_measure_id) =
@@ -121,11 +129,17 @@ pub fn record(w: &World, i: usize) -> Rec {
     } else {
         (official / usage).round_dp(6)
     };
-    let trade_time = OffsetDateTime::new_utc(
-        bill_date,
-        time::Time::from_hms(r.range(0, 23) as u8, r.range(0, 59) as u8, 0)
-            .unwrap_or(time::Time::MIDNIGHT),
-    ) - Duration::hours(8);
+    // A minute of the bill day (UTC+8); on today's date, one that has already passed.
+    let mut minute = r.range(0, 23) * 60 + r.range(0, 59);
+    if bill_date == local_now.date() {
+        let passed = i64::from(local_now.hour()) * 60 + i64::from(local_now.minute());
+        minute %= passed + 1;
+    }
+    let trade_time = bill_date
+        .with_hms((minute / 60) as u8, (minute % 60) as u8, 0)
+        .unwrap_or(bill_date.midnight())
+        .assume_offset(cbc_offset())
+        .to_offset(UtcOffset::UTC);
     Rec {
         cycle: super::money::cycle(y, m),
         bill_date,

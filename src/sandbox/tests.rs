@@ -172,8 +172,14 @@ async fn valid_calls(st: &Arc<SandboxState>) -> Vec<(&'static str, Call)> {
         format!("{:04}-{:02}", n.year(), u8::from(n.month()))
     };
     let today = time::OffsetDateTime::now_utc().date();
-    let ppu = json!({"project_id": "p", "product_infos": [{"id": "1", "cloud_service_type": "hws.service.type.ec2", "resource_type": "hws.resource.type.vm", "resource_spec": "c6.large.2.linux", "region": "eu-west-101", "usage_factor": "Duration", "usage_value": 1, "usage_measure_id": 4, "subscription_num": 1}]});
-    let per = json!({"project_id": "p", "product_infos": [{"id": "1", "cloud_service_type": "hws.service.type.ec2", "resource_type": "hws.resource.type.vm", "resource_spec": "c6.large.2.linux", "region": "eu-west-101", "period_type": 2, "period_num": 1, "subscription_num": 1}]});
+    let project = st
+        .projects_of(AK)
+        .iter()
+        .find(|(r, _)| r == "eu-west-101")
+        .map(|(_, p)| p.clone())
+        .expect("a eu-west-101 project");
+    let ppu = json!({"project_id": project, "product_infos": [{"id": "1", "cloud_service_type": "hws.service.type.ec2", "resource_type": "hws.resource.type.vm", "resource_spec": "c6.large.2.linux", "region": "eu-west-101", "usage_factor": "Duration", "usage_value": 1, "usage_measure_id": 4, "subscription_num": 1}]});
+    let per = json!({"project_id": project, "product_infos": [{"id": "1", "cloud_service_type": "hws.service.type.ec2", "resource_type": "hws.resource.type.vm", "resource_spec": "c6.large.2.linux", "region": "eu-west-101", "period_type": 2, "period_num": 1, "subscription_num": 1}]});
     vec![
         (
             "ListServiceTypes",
@@ -1131,4 +1137,154 @@ fn a_hundred_thousand_records_are_cheap() {
     assert_eq!(last.cycle, "2025-06");
     assert_eq!(super::records::record(&w, 0).cycle, "2024-06");
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+/// When the minute stamped into an order id (`CSyyMMddHHmm…`, UTC) was.
+fn order_id_minute(id: &str) -> Option<time::OffsetDateTime> {
+    let d = id.get(2..12)?;
+    let n = |r: std::ops::Range<usize>| d.get(r)?.parse::<u8>().ok();
+    let date = time::Date::from_calendar_date(
+        2000 + i32::from(n(0..2)?),
+        time::Month::try_from(n(2..4)?).ok()?,
+        n(4..6)?,
+    )
+    .ok()?;
+    Some(date.with_hms(n(6..8)?, n(8..10)?, 0).ok()?.assume_utc())
+}
+
+/// Every seeded date that records something that already happened: creation, payment, the
+/// start of what was bought, updates, deductions, bill cycles, bill days and trade times, and
+/// the dates stamped into order ids. Only expiry (effective-until) dates, the period a pending
+/// renewal would start, and the start of what is explicitly not yet effective (a package of
+/// status 0, a coupon of status 1 "not activated") may lie ahead.
+fn history_dates(w: &World) -> Vec<(String, time::OffsetDateTime)> {
+    let cbc = time::UtcOffset::from_hms(8, 0, 0).expect("UTC+8");
+    let mut out = vec![("account created".to_owned(), w.created)];
+    let id_stamp = |what: String, id: &str, out: &mut Vec<_>| {
+        if let Some(t) = order_id_minute(id) {
+            out.push((format!("{what} id {id}"), t));
+        }
+    };
+    for o in &w.orders {
+        out.push((format!("order {} created", o.id), o.create_time));
+        if let Some(p) = o.payment_time {
+            out.push((format!("order {} paid", o.id), p));
+        }
+        id_stamp(format!("order {}", o.id), &o.id, &mut out);
+        if o.status != order_status::PENDING_PAYMENT {
+            for l in &o.lines {
+                out.push((format!("order {} line effective", o.id), l.effective));
+            }
+        }
+    }
+    for r in &w.resources {
+        out.push((format!("resource {} effective", r.id), r.effective));
+        out.push((format!("resource {} updated", r.id), r.update_time));
+        id_stamp(format!("resource {} order", r.id), &r.order_id, &mut out);
+    }
+    for c in &w.coupons {
+        out.push((format!("coupon {} created", c.id), c.create_time));
+        if c.status != 1 {
+            out.push((format!("coupon {} valid from", c.id), c.valid_time));
+        }
+    }
+    for p in &w.packages {
+        if p.status != 0 {
+            out.push((format!("package {} effective", p.instance_id), p.effective));
+        }
+        id_stamp(
+            format!("package {} order", p.instance_id),
+            &p.order_id,
+            &mut out,
+        );
+    }
+    for d in &w.deductions {
+        out.push((
+            format!("deduction of {}", d.free_resource_id),
+            d.deduct_time,
+        ));
+    }
+    for i in 0..w.bill_records {
+        let rec = super::records::record(w, i);
+        let (y, m) = super::money::parse_cycle(&rec.cycle).expect("cycle");
+        let first = time::Date::from_calendar_date(y, time::Month::try_from(m).expect("month"), 1)
+            .expect("first day");
+        out.push((
+            format!("bill record {i} cycle {}", rec.cycle),
+            first.midnight().assume_offset(cbc),
+        ));
+        out.push((
+            format!("bill record {i} bill date {}", rec.bill_date),
+            rec.bill_date.midnight().assume_offset(cbc),
+        ));
+        out.push((format!("bill record {i} trade time"), rec.trade_time));
+    }
+    out
+}
+
+/// The history dates of `w` later than `now`, as `what (when)`.
+fn future_history(w: &World, now: time::OffsetDateTime) -> Vec<String> {
+    history_dates(w)
+        .into_iter()
+        .filter(|(_, t)| *t > now)
+        .map(|(what, t)| format!("{what} ({})", super::money::ts(t)))
+        .collect()
+}
+
+fn assert_history_in_the_past(w: &World, now: time::OffsetDateTime, clock: &str) {
+    let bad = future_history(w, now);
+    assert!(
+        bad.is_empty(),
+        "{} bad dates at {clock} (now {}), e.g. {}",
+        bad.len(),
+        super::money::ts(now),
+        bad.iter().take(5).cloned().collect::<Vec<_>>().join("; ")
+    );
+}
+
+#[test]
+fn seeded_history_never_lies_in_the_future_at_any_pinned_clock() {
+    use time::macros::datetime;
+    let clocks = [
+        datetime!(2024-02-29 12:00 UTC),
+        datetime!(2024-02-29 23:59:59 UTC),
+        datetime!(2025-02-28 16:00 UTC),
+        datetime!(2025-12-31 23:59:59 UTC),
+        datetime!(2026-01-01 00:00 UTC),
+        datetime!(2026-03-31 16:30 UTC),
+        datetime!(2026-04-30 23:59 UTC),
+        datetime!(2026-07-01 00:00:01 UTC),
+    ];
+    let cbc = time::UtcOffset::from_hms(8, 0, 0).expect("UTC+8");
+    for now in clocks {
+        for (seed, ak) in [(42, "AK1"), (7, "AK2")] {
+            let cfg = SeedConfig {
+                seed,
+                bill_records: 1300,
+                ..SeedConfig::default()
+            };
+            let w = World::generate(&cfg, ak, "d", now);
+            assert_history_in_the_past(&w, now, &format!("{} seed {seed}", super::money::ts(now)));
+            // Relative to the clock: recent orders, and the cycle CBC is in (UTC+8) has bills.
+            assert!(
+                w.orders
+                    .iter()
+                    .any(|o| o.create_time > now - time::Duration::days(5)),
+                "recent orders at {now}"
+            );
+            let local = now.to_offset(cbc);
+            let current = super::money::cycle(local.year(), u8::from(local.month()));
+            assert!(
+                (0..w.bill_records).any(|i| super::records::record(&w, i).cycle == current),
+                "the current cycle {current} holds records at {now}"
+            );
+        }
+    }
+}
+
+#[test]
+fn seeded_history_never_lies_in_the_future_at_the_real_clock() {
+    let now = time::OffsetDateTime::now_utc();
+    let w = World::generate(&SeedConfig::default(), "AK1", "d", now);
+    assert_history_in_the_past(&w, now, "the real clock");
 }

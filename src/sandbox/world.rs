@@ -268,6 +268,9 @@ pub struct World {
     pub deductions: Vec<Deduction>,
     pub subjects: Vec<Subject>,
     pub projects: Vec<EnterpriseProject>,
+    /// The account's IAM project per region of the catalog, `(region, project id)`: the only
+    /// `project_id`s its price inquiries accept.
+    pub region_projects: Vec<(String, String)>,
     pub renew_config: HashMap<String, String>,
     pub ep_auth_enabled: bool,
     pub bill_records: usize,
@@ -386,6 +389,7 @@ impl World {
             deductions: Vec::new(),
             subjects: Vec::new(),
             projects,
+            region_projects: Vec::new(),
             renew_config: HashMap::new(),
             ep_auth_enabled: false,
             bill_records: cfg.bill_records,
@@ -399,6 +403,21 @@ impl World {
             .filter(|c| cat.regions.iter().any(|r| r.region_code == *c))
             .collect();
         let project_ids: HashMap<&str, String> = regions.iter().map(|c| (*c, r.hex(32))).collect();
+        // One project in every region of the catalog; the regions without resources draw theirs
+        // from a stream of their own, so the rest of the world does not change with the catalog.
+        let mut more = Rng::new(seed, ak, "region-projects");
+        w.region_projects = cat
+            .regions
+            .iter()
+            .map(|reg| {
+                let code = reg.region_code.as_str();
+                let id = project_ids
+                    .get(code)
+                    .cloned()
+                    .unwrap_or_else(|| more.hex(32));
+                (code.to_owned(), id)
+            })
+            .collect();
 
         w.generate_resources(&mut r, &regions, &project_ids, now);
         w.generate_orders(&mut r, now);
@@ -466,11 +485,20 @@ impl World {
             let expire = (now + Duration::days(days))
                 .replace_time(time::Time::from_hms(16, 0, 0).unwrap_or(time::Time::MIDNIGHT));
             let yearly = r.chance(35);
-            let months = if yearly {
+            let mut months = if yearly {
                 12 * r.range(1, 3) as i32
             } else {
                 r.range(1, 11) as i32
             };
+            // What is in use was bought in the past: a resource that expires in 20 months was
+            // bought for two years, not for one month starting next year.
+            while add_months(expire, -months) > now {
+                months = if months < 11 {
+                    months + 1
+                } else {
+                    (months / 12 + 1) * 12
+                };
+            }
             let effective = add_months(expire, -months);
             let policy = if status != res_status::IN_USE {
                 policy::GRACE
@@ -943,9 +971,11 @@ impl World {
                 .resource(&rt)
                 .map(|x| x.service_type_code.clone())
                 .unwrap_or_else(|| "hws.service.type.ec2".to_owned());
+            // Bought before it starts, and never later than now.
+            let bought = effective.min(now - Duration::days(2));
             let pkg = Package {
                 instance_id: r.hex(32),
-                order_id: self.new_order_id(r, effective),
+                order_id: self.new_order_id(r, bought),
                 product_id: format!("OFFI{}", r.upper(20)),
                 product_name: format!("{} package {}", cat.service_name(&service), k + 1),
                 ep_id: "0".to_owned(),

@@ -37,19 +37,29 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// The user's TOTP secret, creating a pending one for enrolment when there is none.
+/// The user's TOTP secret, creating a pending one for enrolment when there is none. An enrolled
+/// secret the current key cannot open is a 409 that says how to reset it: the factor is never
+/// skipped. A pending one that cannot be opened is simply replaced (nothing was confirmed yet).
 async fn secret_for(state: &AppState, user: &CurrentUser) -> AppResult<(SecretString, bool)> {
     let row = db::users::totp(&state.db, user.id())
         .await?
         .ok_or(AppError::NotFound)?;
+    let enrolled = row.totp_enabled_at.is_some();
     if let (Some(nonce), Some(ciphertext)) = (row.totp_nonce, row.totp_ciphertext) {
         let sealed = Sealed {
             nonce,
             ciphertext,
             key_id: state.keys.key_id().to_owned(),
         };
-        let secret = state.keys.open(&sealed, user.id().as_bytes())?;
-        return Ok((secret, row.totp_enabled_at.is_some()));
+        match state.keys.open(&sealed, user.id().as_bytes()) {
+            Ok(secret) => return Ok((secret, enrolled)),
+            Err(_) if enrolled => {
+                return Err(AppError::SecondFactorUnreadable {
+                    email: user.user.email.clone(),
+                });
+            }
+            Err(_) => {}
+        }
     }
     let secret = totp::new_secret();
     let sealed = state.keys.seal(&secret, user.id().as_bytes())?;

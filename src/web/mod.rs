@@ -23,8 +23,6 @@ use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::auth::CurrentUser;
 use crate::error::{AppError, status_page};
@@ -37,13 +35,6 @@ use crate::state::AppState;
 /// login check, so a new route is private unless it is added to the public router on purpose.
 pub fn router(state: AppState) -> Router {
     let s = &state.settings;
-    let sessions = SessionManagerLayer::new(state.sessions.clone())
-        .with_name(s.cookie_name())
-        .with_secure(s.cookie_secure)
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_path("/")
-        .with_expiry(Expiry::OnSessionEnd);
 
     let public = Router::new()
         .route(
@@ -74,7 +65,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::auth::csrf::verify,
         ))
-        .layer(sessions)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::session::layer,
+        ))
         .layer(middleware::from_fn(bare_status_pages))
         .layer(middleware::from_fn(headers::security_headers))
         .layer(CompressionLayer::new())
@@ -89,7 +83,7 @@ pub fn router(state: AppState) -> Router {
             s.request_timeout,
         ))
         .layer(middleware::from_fn_with_state(
-            s.trust_proxy,
+            s.trust_proxy_hops > 0 || !s.trusted_proxies.is_empty(),
             crate::telemetry::request_id_layer,
         ))
         .with_state(state)

@@ -2,11 +2,10 @@
 //! id), and flash messages carried across a POST -> redirect -> GET.
 
 use serde::{Deserialize, Serialize};
-use tower_sessions::Session;
 
 use crate::auth::CurrentUser;
 use crate::auth::csrf;
-use crate::auth::session::FLASH_KEY;
+use crate::auth::session::{FLASH_KEY, Session};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -66,7 +65,7 @@ impl PageContext {
         user: Option<&CurrentUser>,
         nav: &'static str,
     ) -> Result<Self, AppError> {
-        let csrf_token = csrf::token(session).await?;
+        let csrf_token = csrf::token(state, session).await?;
         let flash: Vec<Flash> = match session.get::<Vec<Flash>>(FLASH_KEY).await? {
             Some(f) if !f.is_empty() => {
                 session.remove_value(FLASH_KEY).await?;

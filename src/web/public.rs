@@ -8,18 +8,18 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use secrecy::SecretString;
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use crate::audit::{self, Actor, Event, Outcome};
 use crate::auth::CurrentUser;
 use crate::auth::extract::ClientIp;
 use crate::auth::login::{self, LoginOutcome};
+use crate::auth::session::Session;
 use crate::crypto;
 use crate::db;
 use crate::domain::{Email, NewPassword, Role, parse_display_name};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::web::page::{PageContext, flash};
+use crate::web::page::{Flash, PageContext};
 use crate::web::urls;
 
 /// `templates/public/login.html`.
@@ -35,7 +35,13 @@ pub struct LoginPage {
 #[derive(Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    /// Set by the setup page: the first staff account was just created.
+    ready: Option<String>,
 }
+
+/// Where setup sends the new staff user. Said in the URL rather than a flash message: an
+/// anonymous visitor has no stored session to carry one.
+const LOGIN_AFTER_SETUP: &str = "/login?ready";
 
 pub async fn login_form(
     State(state): State<AppState>,
@@ -46,8 +52,15 @@ pub async fn login_form(
     if user.is_some() {
         return Ok(Redirect::to(urls::DASHBOARD).into_response());
     }
+    let mut ctx = PageContext::new(&state, &session, None, "login").await?;
+    if q.ready.is_some() {
+        ctx.flash.push(Flash {
+            kind: "success".to_owned(),
+            message: "Your staff account is ready. Log in to continue.".to_owned(),
+        });
+    }
     Ok(LoginPage {
-        ctx: PageContext::new(&state, &session, None, "login").await?,
+        ctx,
         email: String::new(),
         next: urls::safe_next(q.next),
         error: None,
@@ -249,13 +262,7 @@ pub async fn setup_submit(
     )
     .await?;
     tx.commit().await?;
-    flash(
-        &session,
-        "success",
-        "Your staff account is ready. Log in to continue.",
-    )
-    .await?;
-    Ok(Redirect::to(urls::LOGIN).into_response())
+    Ok(Redirect::to(LOGIN_AFTER_SETUP).into_response())
 }
 
 pub async fn healthz() -> &'static str {

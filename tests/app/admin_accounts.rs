@@ -393,3 +393,147 @@ async fn test_connection_shows_the_balance_or_the_exact_cbc_error_and_is_audited
     assert!(!captured_logs().contains("WrongSecretKey0000"));
     app.stop().await;
 }
+
+/// The project id shown for each region on the account page, `(region, value)`.
+fn shown_projects(html: &str) -> Vec<(String, String)> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse("form#account-projects input[name^='project[']")
+        .expect("selector");
+    doc.select(&sel)
+        .map(|e| {
+            let name = e.value().attr("name").unwrap_or_default();
+            let region = name
+                .trim_start_matches("project[")
+                .trim_end_matches(']')
+                .to_owned();
+            (
+                region,
+                e.value().attr("value").unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn staff_store_each_regions_project_id_on_the_account_page() {
+    let app = spawn_app().await;
+    let staff = app.login_staff().await;
+    let id = create_via_form(&app, "Acme", SK).await;
+    let path = format!("/admin/accounts/{id}");
+    let html = app.client.get_html(&path).await;
+    let shown = shown_projects(&html);
+    let regions: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/cbc-api/catalog/regions.json"))
+            .expect("regions");
+    let codes: Vec<String> = regions["regions"]
+        .as_array()
+        .expect("regions")
+        .iter()
+        .map(|r| r["region_code"].as_str().expect("code").to_owned())
+        .collect();
+    assert_eq!(
+        shown.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>(),
+        codes,
+        "one field per region of the catalog"
+    );
+    assert!(shown.iter().all(|(_, v)| v.is_empty()), "none set yet");
+
+    let eu = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    let ap = "aa00bb11cc22dd33ee44ff5566778899";
+    let res = app
+        .client
+        .post_form(
+            &format!("{path}/projects"),
+            &[
+                ("project[eu-west-101]", eu),
+                ("project[ap-southeast-1]", ap),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let html = app.client.get_html(&path).await;
+    let shown = shown_projects(&html);
+    let value = |r: &str| {
+        shown
+            .iter()
+            .find(|(x, _)| x == r)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(value("eu-west-101"), eu);
+    assert_eq!(value("ap-southeast-1"), ap);
+    assert_eq!(value("eu-west-0"), "");
+    let rows = audit_rows(&app, "updateCloudAccount").await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].0, Some(staff));
+    assert_eq!(rows[0].3["projects"]["eu-west-101"], eu);
+
+    // Bad input: a message next to the field, nothing stored.
+    let before = snapshot(&app).await;
+    for (value, why) in [
+        ("not a project!", "characters"),
+        ("0a1b2c3d4e5f67890a1b2c3d4e5f6789", "account (domain) ID"),
+    ] {
+        let res = app
+            .client
+            .post_form(
+                &format!("{path}/projects"),
+                &[("project[eu-west-101]", ""), ("project[eu-west-0]", value)],
+            )
+            .await;
+        assert_eq!(res.status(), 422, "{value}");
+        let html = res.text().await.expect("body");
+        let msg = select_text(&html, "#project-eu-west-0-error").join(" ");
+        assert!(msg.contains(why), "{value}: {msg:?}");
+        assert_eq!(
+            shown_projects(&html)
+                .into_iter()
+                .find(|(r, _)| r == "eu-west-0")
+                .map(|(_, v)| v),
+            Some(value.to_owned()),
+            "the typed value is kept"
+        );
+        assert_eq!(snapshot(&app).await, before);
+    }
+    let html = app.client.get_html(&path).await;
+    assert_eq!(
+        shown_projects(&html)
+            .into_iter()
+            .find(|(r, _)| r == "eu-west-101")
+            .map(|(_, v)| v),
+        Some(eu.to_owned())
+    );
+    let res = app
+        .client
+        .post_form(&format!("{path}/projects"), &[("project[mars-1]", eu)])
+        .await;
+    assert_eq!(res.status(), 422, "unknown regions are refused");
+
+    // Clearing a field removes that region's project.
+    let res = app
+        .client
+        .post_form(
+            &format!("{path}/projects"),
+            &[("project[ap-southeast-1]", "")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let html = app.client.get_html(&path).await;
+    let shown = shown_projects(&html);
+    assert_eq!(
+        shown
+            .iter()
+            .find(|(r, _)| r == "ap-southeast-1")
+            .map(|(_, v)| v.as_str()),
+        Some("")
+    );
+    assert_eq!(
+        shown
+            .iter()
+            .find(|(r, _)| r == "eu-west-101")
+            .map(|(_, v)| v.as_str()),
+        Some(eu),
+        "regions not in the form keep theirs"
+    );
+    app.stop().await;
+}

@@ -100,7 +100,7 @@ async fn unknown_users_and_wrong_passwords_look_and_take_the_same() {
 #[tokio::test]
 async fn ten_failures_lock_the_account_whatever_the_source_address() {
     let app = spawn_app_with(|s| {
-        s.trust_proxy = true;
+        s.trust_proxy_hops = 1;
         s.login_ip_max = 1000;
     })
     .await;
@@ -253,6 +253,16 @@ async fn a_fresh_install_has_no_default_credentials_and_a_single_use_setup_link(
         )
         .await;
     assert_eq!(res.status(), 303);
+    // The welcome travels in the URL: the visitor has no stored session to carry a flash.
+    let location = res.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let html = app.client.get_html(&location).await;
+    assert_eq!(
+        select_text(&html, ".flash"),
+        vec!["Your staff account is ready. Log in to continue."]
+    );
     let hash: String =
         sqlx::query_scalar("SELECT password_hash FROM users WHERE email = 'boss@acme.example'")
             .fetch_one(&app.db)
@@ -516,6 +526,87 @@ async fn a_password_alone_cannot_change_a_staff_password() {
         c.get("/admin").await.status(),
         200,
         "this session carries on"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn successful_logins_do_not_use_up_the_address_login_budget() {
+    let app = spawn_app_with(|s| s.login_ip_max = 5).await;
+    app.create_user("busy@acme.example", STAFF_PW, Role::Staff, None)
+        .await;
+    // Many people behind one NAT address log in all day.
+    let mut statuses = Vec::new();
+    for _ in 0..8 {
+        let res = app.new_client().login("busy@acme.example", STAFF_PW).await;
+        statuses.push(res.status().as_u16());
+    }
+    assert_eq!(statuses, vec![303; 8]);
+    // Failures still use it up: five, then the address is refused.
+    for i in 0..5 {
+        assert_eq!(
+            app.new_client()
+                .login("busy@acme.example", "wrong password!")
+                .await
+                .status(),
+            422,
+            "failure {i}"
+        );
+    }
+    assert_eq!(
+        app.new_client()
+            .login("busy@acme.example", STAFF_PW)
+            .await
+            .status(),
+        429
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn after_the_lockout_threshold_known_unknown_and_disabled_emails_answer_alike() {
+    let app = spawn_app_with(|s| s.login_ip_max = 1000).await;
+    app.create_user("known@acme.example", STAFF_PW, Role::Staff, None)
+        .await;
+    let gone = app
+        .create_user("gone@acme.example", STAFF_PW, Role::Staff, None)
+        .await;
+    cbc_portal::db::users::set_disabled(&app.db, gone, true)
+        .await
+        .expect("disable");
+    let emails = [
+        "known@acme.example",
+        "nobody@acme.example",
+        "gone@acme.example",
+    ];
+    let mut sequences = Vec::new();
+    let mut last_pages = Vec::new();
+    for email in emails {
+        let mut statuses = Vec::new();
+        let mut page = String::new();
+        for _ in 0..12 {
+            let res = app.new_client().login(email, "wrong password!").await;
+            statuses.push(res.status().as_u16());
+            page = normalise(&res.text().await.expect("body")).replace(email, "EMAIL");
+        }
+        sequences.push(statuses);
+        last_pages.push(page);
+    }
+    let last: Vec<u16> = sequences.iter().map(|s| s[11]).collect();
+    assert_eq!(last, vec![429, 429, 429], "known, unknown, disabled");
+    let expected = [vec![422; 10], vec![429; 2]].concat();
+    for (email, statuses) in emails.iter().zip(&sequences) {
+        assert_eq!(statuses, &expected, "{email}");
+    }
+    assert_eq!(last_pages[0], last_pages[1], "known vs unknown page");
+    assert_eq!(last_pages[0], last_pages[2], "known vs disabled page");
+    // Typed differently, the same unknown address is the same address.
+    assert_eq!(
+        app.new_client()
+            .login(" NOBODY@acme.example", "wrong password!")
+            .await
+            .status(),
+        429
     );
     app.stop().await;
 }

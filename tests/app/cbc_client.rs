@@ -12,7 +12,7 @@ use cbc_portal::cbc::ops::{
     ShowCustomerAccountBalancesRequest,
 };
 use cbc_portal::cbc::{
-    AccountCredentials, Auth, CacheSettings, CbcError, Client, ClientSettings, signer,
+    AccountCredentials, Auth, CacheSettings, CbcError, Client, ClientSettings, EgressPolicy, signer,
 };
 use futures_util::future::join_all;
 use secrecy::SecretString;
@@ -189,6 +189,8 @@ fn fast_settings() -> ClientSettings {
             account_ttl: Duration::from_millis(300),
             ..CacheSettings::default()
         },
+        // The stub listens on loopback.
+        egress: EgressPolicy::allow_private(),
         ..ClientSettings::default()
     }
 }

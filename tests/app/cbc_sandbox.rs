@@ -11,7 +11,9 @@ use std::time::Duration;
 use cbc_portal::cbc::ops::orders::DiscountSimpleInfo;
 use cbc_portal::cbc::ops::pricing::{OnDemandProductInfo, PeriodProductInfo};
 use cbc_portal::cbc::ops::*;
-use cbc_portal::cbc::{AccountCredentials, Auth, CacheSettings, CbcError, Client, ClientSettings};
+use cbc_portal::cbc::{
+    AccountCredentials, Auth, CacheSettings, CbcError, Client, ClientSettings, EgressPolicy,
+};
 use futures_util::future::join_all;
 use rust_decimal::Decimal;
 use secrecy::SecretString;
@@ -401,6 +403,10 @@ async fn catalog_operations_round_trip() {
 async fn price_inquiries_round_trip_with_exact_amounts() {
     let ctx = Ctx::new().await;
     let (c, a) = (ctx.cbc(), &*ctx.creds);
+    let project = ctx
+        .app
+        .sandbox_project(ctx.app.account_a(), "eu-west-101")
+        .await;
 
     let od = ctx
         .once(
@@ -408,7 +414,7 @@ async fn price_inquiries_round_trip_with_exact_amounts() {
             c.list_on_demand_resource_ratings(
                 a,
                 &ListOnDemandResourceRatingsRequest {
-                    project_id: "0a1b2c3d4e5f67890a1b2c3d4e5f6789".into(),
+                    project_id: project.clone(),
                     product_infos: vec![ecs_on_demand()],
                     ..Default::default()
                 },
@@ -440,7 +446,7 @@ async fn price_inquiries_round_trip_with_exact_amounts() {
             c.list_rate_on_period_detail(
                 a,
                 &ListRateOnPeriodDetailRequest {
-                    project_id: "0a1b2c3d4e5f67890a1b2c3d4e5f6789".into(),
+                    project_id: project.clone(),
                     product_infos: vec![ecs_period()],
                 },
             ),
@@ -1375,6 +1381,7 @@ async fn fifty_concurrent_reads_stay_within_the_rate_limit_and_all_succeed() {
     // locally (see the next test), so this client may queue longer.
     let client = Client::new(ClientSettings {
         max_queue_wait: Duration::from_secs(10),
+        egress: EgressPolicy::allow_private(),
         ..ClientSettings::default()
     })
     .expect("client");
@@ -1627,6 +1634,7 @@ async fn the_breaker_opens_on_repeated_500s_and_recovers_after_the_cool_down() {
         breaker_threshold: 3,
         breaker_cool_down: Duration::from_secs(1),
         read_retries: 0,
+        egress: EgressPolicy::allow_private(),
         ..ClientSettings::default()
     })
     .expect("client");
@@ -1738,6 +1746,7 @@ async fn the_last_good_value_is_served_stale_while_the_breaker_is_open() {
             account_ttl: Duration::from_millis(300),
             ..CacheSettings::default()
         },
+        egress: EgressPolicy::allow_private(),
         ..ClientSettings::default()
     })
     .expect("client");
@@ -1794,6 +1803,7 @@ async fn a_stalled_payment_times_out_as_ambiguous_and_has_gone_through() {
     let order = one_pending_order(&ctx).await;
     let client = Client::new(ClientSettings {
         total_timeout: Duration::from_millis(500),
+        egress: EgressPolicy::allow_private(),
         ..ClientSettings::default()
     })
     .expect("client");
@@ -2024,4 +2034,386 @@ async fn each_account_reads_its_own_world_and_its_own_cache_entries() {
     assert_eq!(ak_count(&calls, &ctx.ak, ListCustomerOrdersRequest::ID), 2);
     assert_eq!(ak_count(&calls, &ak_b, ListCustomerOrdersRequest::ID), 1);
     ctx.app.stop().await;
+}
+
+/// When the minute stamped into an order id (`CSyyMMddHHmm…`, UTC) was.
+fn order_id_minute(id: &str) -> Option<OffsetDateTime> {
+    let d = id.get(2..12)?;
+    let n = |r: std::ops::Range<usize>| d.get(r)?.parse::<u8>().ok();
+    let date = time::Date::from_calendar_date(
+        2000 + i32::from(n(0..2)?),
+        time::Month::try_from(n(2..4)?).ok()?,
+        n(4..6)?,
+    )
+    .ok()?;
+    Some(date.with_hms(n(6..8)?, n(8..10)?, 0).ok()?.assume_utc())
+}
+
+/// CBC's offset: bill cycles and bill dates are UTC+8 days.
+fn utc8() -> time::UtcOffset {
+    time::UtcOffset::from_hms(8, 0, 0).expect("UTC+8")
+}
+
+/// `YYYY-MM` of the UTC+8 cycle `back` months before the one `now` is in.
+fn cbc_cycle(now: OffsetDateTime, back: i32) -> String {
+    let t = now.to_offset(utc8());
+    let i = t.year() * 12 + i32::from(u8::from(t.month())) - 1 - back;
+    format!("{:04}-{:02}", i.div_euclid(12), i.rem_euclid(12) + 1)
+}
+
+/// Every date the API reports that records something that already happened, read through the
+/// portal's own client: order creation and payment (and the minute in the order id), the start
+/// and last update of resources, coupon creation and (once activated) validity start, the start
+/// of packages that are in effect, and the bill day and trade time of every fee record of the
+/// current and the previous cycle. Expiry dates, and the start of what is explicitly not yet
+/// effective, may lie ahead.
+async fn history_read_through_the_api(ctx: &Ctx, now: OffsetDateTime) -> Vec<(String, String)> {
+    let (c, a) = (ctx.cbc(), &*ctx.creds);
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut seen = 0;
+    loop {
+        let page = c
+            .list_customer_orders(
+                a,
+                &ListCustomerOrdersRequest {
+                    limit: Some(100),
+                    offset: Some(seen),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("orders page");
+        for o in &page.order_infos {
+            let id = o.order_id.clone().unwrap_or_default();
+            out.push((
+                format!("order {id} created"),
+                o.create_time.clone().unwrap_or_default(),
+            ));
+            if let Some(p) = o.payment_time.clone().filter(|p| !p.is_empty()) {
+                out.push((format!("order {id} paid"), p));
+            }
+            if let Some(t) = order_id_minute(&id) {
+                out.push((
+                    format!("order id {id}"),
+                    t.format(&Rfc3339).expect("format"),
+                ));
+            }
+        }
+        seen += page.order_infos.len() as i64;
+        if page.order_infos.is_empty() || seen >= page.total_count.unwrap_or(0) {
+            break;
+        }
+    }
+    assert!(seen >= 200, "{seen} orders read");
+    let resources = ctx
+        .fresh(&ListPayPerUseCustomerResourcesRequest {
+            status_list: Some(vec![2, 3, 4, 5]),
+            limit: Some(1000),
+            ..Default::default()
+        })
+        .await;
+    assert!(resources.data.len() >= 50);
+    for r in &resources.data {
+        let id = r.resource_id.clone().unwrap_or_default();
+        out.push((
+            format!("resource {id} effective"),
+            r.effective_time.clone().unwrap_or_default(),
+        ));
+        if let Some(u) = r.update_time.clone() {
+            out.push((format!("resource {id} updated"), u));
+        }
+    }
+    let coupons = ctx
+        .fresh(&ListSubCustomerCouponsRequest {
+            limit: Some(100),
+            offset: Some(0),
+            ..Default::default()
+        })
+        .await;
+    assert!(!coupons.user_coupons.is_empty());
+    for k in &coupons.user_coupons {
+        let id = k.coupon_id.clone().unwrap_or_default();
+        out.push((
+            format!("coupon {id} created"),
+            k.create_time.clone().unwrap_or_default(),
+        ));
+        if k.status != Some(1) {
+            out.push((
+                format!("coupon {id} valid from"),
+                k.valid_time.clone().unwrap_or_default(),
+            ));
+        }
+    }
+    let packages = ctx
+        .fresh(&ListFreeResourceInfosRequest {
+            limit: Some(100),
+            ..Default::default()
+        })
+        .await;
+    assert!(!packages.free_resource_packages.is_empty());
+    for p in &packages.free_resource_packages {
+        if p.status != Some(0) {
+            out.push((
+                format!("package {:?} effective", p.order_id),
+                p.effective_time.clone().unwrap_or_default(),
+            ));
+        }
+    }
+    for back in [0, 1] {
+        let cycle = cbc_cycle(now, back);
+        let mut seen = 0;
+        loop {
+            let page = c
+                .list_customerself_resource_records(
+                    a,
+                    &ListCustomerselfResourceRecordsRequest {
+                        cycle: cycle.clone(),
+                        limit: Some(1000),
+                        offset: Some(seen),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .expect("fee records page");
+            for r in &page.fee_records {
+                let id = r.id.clone().unwrap_or_default();
+                // A bill day is a UTC+8 day: it has begun once its midnight there has passed.
+                let day = r.bill_date.clone().unwrap_or_default();
+                out.push((
+                    format!("fee record {id} bill date"),
+                    format!("{day}T00:00:00+08:00"),
+                ));
+                out.push((
+                    format!("fee record {id} traded"),
+                    r.trade_time.clone().unwrap_or_default(),
+                ));
+            }
+            seen += page.fee_records.len() as i64;
+            if page.fee_records.is_empty() || seen >= page.total_count.unwrap_or(0) {
+                break;
+            }
+        }
+        if back == 1 {
+            assert!(seen > 0, "the previous cycle {cycle} holds fee records");
+        }
+    }
+    out
+}
+
+/// The entries of `history` later than `now` (or not a time at all), as `what: when`.
+fn later_than(history: &[(String, String)], now: OffsetDateTime) -> Vec<String> {
+    history
+        .iter()
+        .filter(|(_, t)| {
+            OffsetDateTime::parse(t, &Rfc3339).is_ok_and(|t| t > now)
+                || OffsetDateTime::parse(t, &Rfc3339).is_err()
+        })
+        .map(|(what, t)| format!("{what}: {t}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn seeded_history_read_through_the_api_is_never_dated_in_the_future() {
+    let ctx = Ctx::new().await;
+    let history = history_read_through_the_api(&ctx, OffsetDateTime::now_utc()).await;
+    let now = OffsetDateTime::now_utc();
+    let bad = later_than(&history, now);
+    assert!(
+        bad.is_empty(),
+        "{} of {} history dates lie after now ({now}), e.g. {:#?}",
+        bad.len(),
+        history.len(),
+        &bad[..bad.len().min(5)]
+    );
+    ctx.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_pinned_sandbox_clock_seeds_the_world_relative_to_it() {
+    // The last evening of a leap day in UTC is already March in UTC+8, where CBC counts cycles.
+    let pin = time::macros::datetime!(2024-02-29 20:00 UTC);
+    let app = spawn_sandboxed_app_with(|s| s.sandbox_now = Some(pin)).await;
+    let clock: Value = reqwest::get(format!("{}/__sandbox/clock", sandbox_url(&app)))
+        .await
+        .expect("clock")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(clock["pinned"], json!(true), "{clock}");
+    let now = parse_time(clock["now"].as_str().expect("now"));
+    assert!(
+        now >= pin && now - pin < time::Duration::minutes(5),
+        "{clock}"
+    );
+
+    let ctx = Ctx::with(app).await;
+    let history = history_read_through_the_api(&ctx, pin).await;
+    let bad = later_than(&history, pin + time::Duration::minutes(5));
+    assert!(
+        bad.is_empty(),
+        "{} dated after the pinned clock: {:#?}",
+        bad.len(),
+        &bad[..bad.len().min(5)]
+    );
+    let newest = history
+        .iter()
+        .filter(|(what, _)| what.ends_with(" created") && what.starts_with("order "))
+        .filter_map(|(_, t)| OffsetDateTime::parse(t, &Rfc3339).ok())
+        .max()
+        .expect("orders");
+    assert!(
+        pin - newest < time::Duration::days(5),
+        "the newest order ({newest}) is recent to the pin"
+    );
+
+    // The pin's UTC+8 cycle is the newest that holds bills; the next one holds none yet.
+    let (c, a) = (ctx.cbc(), &*ctx.creds);
+    let records = |cycle: &str| {
+        let req = ListCustomerselfResourceRecordsRequest {
+            cycle: cycle.to_owned(),
+            limit: Some(10),
+            ..Default::default()
+        };
+        async move { c.list_customerself_resource_records(a, &req).await }
+    };
+    let current = records("2024-03").await.expect("current cycle");
+    assert!(
+        !current.fee_records.is_empty(),
+        "the pin's cycle (2024-03, UTC+8) holds records"
+    );
+    for r in &current.fee_records {
+        assert_eq!(
+            r.bill_date.as_deref(),
+            Some("2024-03-01"),
+            "only its first day has begun"
+        );
+    }
+    let next = records("2024-04").await.expect("next cycle");
+    assert_eq!(next.total_count, Some(0), "nothing is billed in the future");
+
+    // Resources expire relative to the pin: some within its next week.
+    let soon = ctx
+        .fresh(&ListPayPerUseCustomerResourcesRequest {
+            status_list: Some(vec![2]),
+            expire_time_begin: Some("2024-02-29T20:00:00Z".into()),
+            expire_time_end: Some("2024-03-07T20:00:00Z".into()),
+            limit: Some(100),
+            ..Default::default()
+        })
+        .await;
+    assert!(
+        !soon.data.is_empty(),
+        "resources expire within a week of the pin"
+    );
+
+    // Re-pinning seeds the world afresh from the new time.
+    let res = reqwest::Client::new()
+        .post(format!("{}/__sandbox/clock", sandbox_url(&ctx.app)))
+        .json(&json!({"now": "2025-12-31T23:59:00Z"}))
+        .send()
+        .await
+        .expect("re-pin");
+    assert!(res.status().is_success());
+    let refused = reqwest::Client::new()
+        .post(format!("{}/__sandbox/clock", sandbox_url(&ctx.app)))
+        .json(&json!({"now": "9999-12-31T00:00:00Z"}))
+        .send()
+        .await
+        .expect("bad pin");
+    assert_eq!(refused.status(), 400);
+    let repinned = time::macros::datetime!(2025-12-31 23:59 UTC);
+    let fresh = ctx
+        .fresh(&ListCustomerselfResourceRecordsRequest {
+            cycle: "2026-01".into(),
+            limit: Some(10),
+            ..Default::default()
+        })
+        .await;
+    assert!(
+        !fresh.fee_records.is_empty(),
+        "the re-pinned cycle holds records"
+    );
+    let orders = ctx
+        .fresh(&ListCustomerOrdersRequest {
+            limit: Some(100),
+            ..Default::default()
+        })
+        .await;
+    for o in &orders.order_infos {
+        let t = parse_time(o.create_time.as_deref().expect("created"));
+        assert!(
+            t <= repinned + time::Duration::minutes(5),
+            "order created {t} after the new pin"
+        );
+    }
+    ctx.app.stop().await;
+}
+
+#[tokio::test]
+async fn the_sandbox_prices_only_with_a_project_id_of_the_calling_account() {
+    let app = spawn_sandboxed_app().await;
+    let a = app
+        .state
+        .cbc_credentials(app.account_a())
+        .await
+        .expect("credentials of account A");
+    let cbc = &app.state.cbc;
+    let ppu = |project_id: &str| ListOnDemandResourceRatingsRequest {
+        project_id: project_id.to_owned(),
+        product_infos: vec![ecs_on_demand()],
+        ..Default::default()
+    };
+    let period = |project_id: &str| ListRateOnPeriodDetailRequest {
+        project_id: project_id.to_owned(),
+        product_infos: vec![ecs_period()],
+    };
+    let refused = |what: &str, r: Result<(), CbcError>| match r {
+        Err(CbcError::Upstream {
+            http_status,
+            error_code,
+            ..
+        }) => {
+            assert_eq!(
+                (http_status, error_code.as_str()),
+                (400, "CBC.0100"),
+                "{what}"
+            );
+        }
+        other => panic!("{what}: expected CBC.0100, got {other:?}"),
+    };
+    // The account (domain) id is not a project.
+    refused(
+        "on-demand priced with the domain id",
+        cbc.call(&a, &ppu(&a.domain_id)).await.map(|_| ()),
+    );
+    refused(
+        "yearly/monthly priced with the domain id",
+        cbc.call(&a, &period(&a.domain_id)).await.map(|_| ()),
+    );
+    // Another account's project is not one either.
+    let b_project = app.sandbox_project(app.account_b(), "eu-west-101").await;
+    refused(
+        "priced with account B's project",
+        cbc.call(&a, &ppu(&b_project)).await.map(|_| ()),
+    );
+    // Account A's own project of the region is accepted, in every region of the catalog.
+    let projects = app.sandbox_projects().await;
+    let ak = app.ak_of(app.account_a()).await;
+    let mine = projects[&ak].as_object().expect("A's projects");
+    let regions: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/cbc-api/catalog/regions.json"))
+            .expect("regions");
+    for r in regions["regions"].as_array().expect("regions") {
+        let code = r["region_code"].as_str().expect("code");
+        assert!(mine.contains_key(code), "one project per region: {code}");
+    }
+    let own = mine["eu-west-101"].as_str().expect("project");
+    assert_ne!(own, b_project, "accounts have their own projects");
+    cbc.call(&a, &ppu(own))
+        .await
+        .expect("priced with A's project");
+    cbc.call(&a, &period(own))
+        .await
+        .expect("priced with A's project");
+    app.stop().await;
 }

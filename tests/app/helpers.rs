@@ -80,11 +80,13 @@ pub fn test_settings(db_name: &str) -> Settings {
     s.sandbox = false;
     s.db_max_connections = 5;
     s.max_concurrent_hashes = 2;
+    // Stubs and the sandbox listen on loopback; tests of the rule turn it back off.
+    s.allow_private_endpoints = true;
     s
 }
 
 /// The test database's encryption key: replicas of one app must share it.
-fn key_for(db_name: &str) -> String {
+pub fn key_for(db_name: &str) -> String {
     use base64::Engine as _;
     use sha2::Digest as _;
     base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(db_name.as_bytes()))
@@ -384,6 +386,28 @@ impl TestApp {
             .json()
             .await
             .expect("json")
+    }
+
+    /// `GET /__sandbox/projects`: `{ak: {region: project_id}}`, the IAM projects of each account.
+    pub async fn sandbox_projects(&self) -> serde_json::Value {
+        let res = reqwest::get(format!("{}/__sandbox/projects", self.sandbox_url()))
+            .await
+            .expect("sandbox projects");
+        assert!(
+            res.status().is_success(),
+            "GET /__sandbox/projects: {}",
+            res.status()
+        );
+        res.json().await.expect("json")
+    }
+
+    /// The sandbox's project of `region` for cloud account `account`.
+    pub async fn sandbox_project(&self, account: Uuid, region: &str) -> String {
+        let ak = self.ak_of(account).await;
+        self.sandbox_projects().await[&ak][region]
+            .as_str()
+            .unwrap_or_else(|| panic!("the sandbox has no {region} project for {ak}"))
+            .to_owned()
     }
 
     /// Calls of one operation so far.

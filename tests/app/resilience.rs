@@ -141,10 +141,11 @@ async fn rotating_the_key_re_encrypts_every_secret() {
         "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=".to_owned(),
     ))
     .expect("key");
-    let n = cbc_portal::db::accounts::rotate_key(&app.db, &app.state.keys, &new)
+    let r = cbc_portal::db::keys::rotate(&app.db, &app.state.keys, &new, false)
         .await
         .expect("rotate");
-    assert_eq!(n, 1);
+    assert_eq!(r.sks, 1);
+    assert!(r.is_complete());
     assert!(
         cbc_portal::db::accounts::secret_key(&app.db, &app.state.keys, id)
             .await
@@ -225,5 +226,272 @@ async fn a_sandbox_accounts_sk_never_reaches_pages_or_logs() {
         !format!("{creds:?}").contains(sk.expose_secret()),
         "SK in Debug"
     );
+    app.stop().await;
+}
+
+/// A key other than the one the test app was started with ("a new `PORTAL_SECRET_KEY`").
+const OTHER_KEY: &str = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
+
+/// Runs the `cbc-portal` binary against the app's database with `key` as `PORTAL_SECRET_KEY`,
+/// `stdin` on standard input. Returns (exit ok, stdout + stderr).
+async fn portal_cli(app: &TestApp, key: &str, args: &[&str], stdin: &str) -> (bool, String) {
+    use tokio::io::AsyncWriteExt as _;
+    let dir = std::env::temp_dir().join(format!("cbc-portal-cli-{}", app.db_name));
+    std::fs::create_dir_all(&dir).expect("cli dir");
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cbc-portal"))
+        .args(args)
+        .current_dir(&dir)
+        .env("DATABASE_URL", database_url(&app.db_name))
+        .env("PORTAL_SECRET_KEY", key)
+        .env("PORTAL_SANDBOX", "off")
+        .env("PORTAL_DATA_DIR", &dir)
+        .env_remove("PORTAL_SECRET_KEY_FILE")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run cbc-portal");
+    let mut input = child.stdin.take().expect("stdin");
+    input
+        .write_all(stdin.as_bytes())
+        .await
+        .expect("write stdin");
+    drop(input);
+    let out = child.wait_with_output().await.expect("cbc-portal output");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// Counts TCP connections made to a local port that stands in for an upstream endpoint.
+async fn counting_endpoint() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = hits.clone();
+    tokio::spawn(async move {
+        while let Ok((conn, _)) = listener.accept().await {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(conn);
+        }
+    });
+    (url, hits)
+}
+
+#[tokio::test]
+async fn a_secret_that_no_longer_decrypts_is_a_state_of_its_account_not_a_500() {
+    // The portal ran with one key; it restarts with another (going live after the quick start).
+    let app = spawn_app().await;
+    let (endpoint, upstream) = counting_endpoint().await;
+    let account = app
+        .create_account(
+            "Acme",
+            &endpoint,
+            "HPUAEXAMPLEAK0000001",
+            "OldSecretKey00000000000000000000000000SK",
+        )
+        .await;
+    let email = "viewer@acme.example";
+    app.create_user(email, CUSTOMER_PW, Role::Viewer, Some(account))
+        .await;
+    let live = spawn_replica(&app, |s| s.secret_key = Some(OTHER_KEY.to_owned().into())).await;
+
+    // Its customers get a clear page, not a 500, and nothing is asked upstream.
+    let customer = live.new_client();
+    assert_eq!(customer.login(email, CUSTOMER_PW).await.status(), 303);
+    for path in ["/", "/pricing", "/orders"] {
+        let res = customer.get(path).await;
+        let status = res.status().as_u16();
+        let html = res.text().await.expect("body");
+        assert_eq!(status, 503, "GET {path}: {}", &html[..html.len().min(400)]);
+        let text = select_text(&html, "main").join(" ");
+        assert!(
+            text.contains("cloud account") && text.contains("administrator"),
+            "GET {path} explains what is wrong and whom to ask: {text}"
+        );
+        assert!(
+            !text.to_lowercase().contains("decrypt with this key"),
+            "no internals"
+        );
+    }
+    assert_eq!(upstream.load(std::sync::atomic::Ordering::SeqCst), 0);
+
+    let logs = captured_logs();
+    let warned = logs.lines().any(|l| {
+        l.contains(&account.to_string())
+            && l.contains("WARN")
+            && l.to_lowercase().contains("cannot be decrypted")
+    });
+    assert!(
+        warned,
+        "startup names the account whose SK cannot be decrypted"
+    );
+    assert!(!logs.contains("OldSecretKey0000"), "no secret in the logs");
+
+    // Staff pages work and say what to do; the SK can be entered again.
+    let staff = live.login_staff().await;
+    let page = live.client.get(&format!("/admin/accounts/{account}")).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("body");
+    assert!(
+        select_text(&html, "#sk-state").join(" ").contains(
+            "SK cannot be decrypted with the current key: enter it again or restore the key"
+        ),
+        "the account page names the state"
+    );
+    assert!(has(&html, "form#account-sk input[name=sk][type=password]"));
+    let list = live.client.get_html("/admin/accounts").await;
+    assert!(
+        list.contains("SK cannot be decrypted"),
+        "the list shows it too"
+    );
+
+    // Bad input changes nothing.
+    let res = live
+        .client
+        .post_form(&format!("/admin/accounts/{account}/sk"), &[("sk", "")])
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(has(&res.text().await.expect("body"), "#sk-error"));
+
+    let new_sk = "NewSecretKey00000000000000000000000000SK";
+    let res = live
+        .client
+        .post_form(&format!("/admin/accounts/{account}/sk"), &[("sk", new_sk)])
+        .await;
+    assert_eq!(res.status(), 303, "SK entered again");
+    let opened = cbc_portal::db::accounts::secret_key(&live.db, &live.state.keys, account)
+        .await
+        .expect("opens now")
+        .expect("account");
+    assert_eq!(opened.expose_secret(), new_sk);
+    let html = live
+        .client
+        .get_html(&format!("/admin/accounts/{account}"))
+        .await;
+    assert!(!html.contains("SK cannot be decrypted"));
+    assert!(!html.contains(new_sk), "the SK is never shown");
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_events WHERE event = 'updateCloudAccount' \
+         AND actor_user_id = $1 AND resource_id = $2 AND summary->'changed' = '[\"sk\"]'",
+    )
+    .bind(staff)
+    .bind(account.to_string())
+    .fetch_one(&live.db)
+    .await
+    .expect("audit");
+    assert_eq!(audited, 1, "the re-entry is audited");
+
+    // Its customers can use the portal again.
+    assert_eq!(customer.get("/pricing").await.status(), 200);
+    assert_eq!(upstream.load(std::sync::atomic::Ordering::SeqCst), 0);
+    live.stop().await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_second_factor_that_no_longer_decrypts_neither_locks_staff_out_nor_is_skipped() {
+    let app = spawn_app().await;
+    let staff = app.login_staff().await; // enrols a TOTP secret under the first key
+    let live = spawn_replica(&app, |s| s.secret_key = Some(OTHER_KEY.to_owned().into())).await;
+    let client = live.new_client();
+    let res = client.login("staff@example.com", STAFF_PW).await;
+    assert_eq!(res.status(), 303);
+
+    let res = client.get("/mfa").await;
+    let status = res.status().as_u16();
+    let html = res.text().await.expect("body");
+    assert_eq!(status, 409, "{}", &html[..html.len().min(400)]);
+    let text = select_text(&html, "main").join(" ");
+    assert!(
+        text.contains("cbc-portal user reset-second-factor --email staff@example.com"),
+        "the page says how to get back in: {text}"
+    );
+    // Not skipped: staff pages still ask for the second factor.
+    let res = client.get("/admin").await;
+    assert_eq!(res.status(), 303);
+    assert!(
+        res.headers()["location"]
+            .to_str()
+            .unwrap_or("")
+            .starts_with("/mfa")
+    );
+
+    let (ok, out) = portal_cli(
+        &live,
+        OTHER_KEY,
+        &[
+            "user",
+            "reset-second-factor",
+            "--email",
+            "staff@example.com",
+        ],
+        "",
+    )
+    .await;
+    assert!(ok, "{out}");
+    assert!(
+        app.audit_events("resetSecondFactor").await == 1,
+        "the reset is audited"
+    );
+    // The next login enrols a new authenticator.
+    let again = live.new_client();
+    live.login_staff_as(&again, staff, "staff@example.com", STAFF_PW)
+        .await;
+    assert_eq!(again.get("/admin").await.status(), 200);
+    live.stop().await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn rotating_the_key_also_re_encrypts_staff_second_factors() {
+    let app = spawn_app().await;
+    let staff = app.login_staff().await;
+    let sk = "RotateMeSk000000000000000000000000000002";
+    let account = app
+        .create_account(
+            "Rot",
+            "https://bss.myhuaweicloud.eu",
+            "HPUAEXAMPLEAK0000011",
+            sk,
+        )
+        .await;
+    let old = key_for(&app.db_name);
+    let (ok, out) = portal_cli(&app, &old, &["rotate-key"], &format!("{OTHER_KEY}\n")).await;
+    assert!(ok, "{out}");
+
+    let live = spawn_replica(&app, |s| s.secret_key = Some(OTHER_KEY.to_owned().into())).await;
+    let opened = cbc_portal::db::accounts::secret_key(&live.db, &live.state.keys, account)
+        .await
+        .expect("opens under the new key")
+        .expect("account");
+    assert_eq!(opened.expose_secret(), sk);
+    let client = live.new_client();
+    let res = client.login("staff@example.com", STAFF_PW).await;
+    assert_eq!(res.status(), 303);
+    let res = client.get("/mfa").await;
+    assert_eq!(
+        res.status(),
+        200,
+        "the second factor opens under the new key"
+    );
+    let html = res.text().await.expect("body");
+    assert!(
+        !has(&html, "#mfa-enrol"),
+        "the same authenticator stays enrolled (no new key shown)"
+    );
+    let code = live.totp_code(staff).await;
+    let res = client.post_form("/mfa", &[("code", &code)]).await;
+    assert_eq!(
+        res.status(),
+        303,
+        "the old authenticator's code is accepted"
+    );
+    live.stop().await;
     app.stop().await;
 }

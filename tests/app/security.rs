@@ -239,3 +239,73 @@ async fn hostile_text_from_huawei_is_inert_in_pages_and_exports() {
     }));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn anonymous_login_page_loads_write_nothing_and_the_form_token_still_guards_the_login() {
+    let app = spawn_app().await;
+    app.create_user("staff@example.com", STAFF_PW, Role::Staff, None)
+        .await;
+    let link = app.setup_link.clone();
+    let before = crate::sessions::session_rows(&app.db).await;
+    for _ in 0..1000 {
+        let res = app.new_client().get("/login").await;
+        assert_eq!(res.status(), 200);
+    }
+    // A visitor who comes back with the cookie of their first visit writes nothing either.
+    let visitor = app.new_client();
+    for _ in 0..10 {
+        assert_eq!(visitor.get("/login").await.status(), 200);
+    }
+    if let Some(link) = link {
+        let path = link.trim_start_matches(&app.address);
+        visitor.get(path).await;
+    }
+    let after = crate::sessions::session_rows(&app.db).await;
+    eprintln!("session rows after 1000 anonymous GET /login: before {before} -> after {after}");
+    assert_eq!(
+        after, before,
+        "anonymous login-page loads wrote session rows: before {before} -> after {after}"
+    );
+
+    // The form token still guards the login, without a stored session.
+    let c = app.new_client();
+    let token = c.csrf_token("/login").await;
+    let other_token = app.new_client().csrf_token("/login").await;
+    let form = |t: &str| {
+        vec![
+            ("csrf_token".to_owned(), t.to_owned()),
+            ("email".to_owned(), "staff@example.com".to_owned()),
+            ("password".to_owned(), STAFF_PW.to_owned()),
+        ]
+    };
+    let post = |client: &TestClient, form: Vec<(String, String)>| {
+        let client = client.clone();
+        async move {
+            let f: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            client.post_raw("/login", &f, same_origin()).await.status()
+        }
+    };
+    let mut no_token = form("");
+    no_token.remove(0);
+    assert_eq!(post(&c, no_token).await, 403, "no token");
+    assert_eq!(post(&c, form("forged")).await, 403, "a made-up token");
+    assert_eq!(
+        post(&c, form(&other_token)).await,
+        403,
+        "another visitor's token"
+    );
+    assert_eq!(
+        post(&app.new_client(), form(&token)).await,
+        403,
+        "the token without its cookie"
+    );
+    assert_eq!(
+        app.audit_events("login").await,
+        0,
+        "no refused post logged in"
+    );
+    assert_eq!(post(&c, form(&token)).await, 303, "the right token logs in");
+    assert_eq!(c.get("/admin").await.status(), 303, "second factor next");
+    assert_eq!(app.audit_events("login").await, 1);
+    app.stop().await;
+}

@@ -2,7 +2,9 @@
 
 Every one of the 32 operations is called with arguments discovered from list calls; each call
 must succeed and deserialise into the SDK's response model. Wrong credentials must fail with a
-ClientRequestException 401, and a validation error must surface as 400 CBC.0100.
+ClientRequestException 401, and a validation error must surface as 400 CBC.0100. Price
+inquiries name the IAM project of the region priced (read from the sandbox's control API, as a
+real account reads it in the console); the account (domain) id as `project_id` is refused.
 ShowCustomerExpenditureQuota is absent from the `bss` SDK and is called through the
 international `bssintl` SDK (same signer, same endpoint).
 
@@ -12,8 +14,10 @@ Usage: python conformance.py --endpoint http://127.0.0.1:PORT --ak AK --sk SK --
 import argparse
 import datetime as dt
 import decimal
+import json
 import sys
 import traceback
+import urllib.request
 
 from huaweicloudsdkcore.auth.credentials import GlobalCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
@@ -66,6 +70,8 @@ def main():
     a = ap.parse_args()
     c = client(bss.BssClient, a.endpoint, a.ak, a.sk, a.domain_id)
     ci = client(bssintl.BssintlClient, a.endpoint, a.ak, a.sk, a.domain_id)
+    with urllib.request.urlopen(f"{a.endpoint}/__sandbox/projects", timeout=10) as res:
+        project = json.load(res)[a.ak]["eu-west-101"]
     st = {}
     today = dt.datetime.now(dt.timezone.utc)
     cycle = today.strftime("%Y-%m")
@@ -106,7 +112,7 @@ def main():
     # ---- pricing -----------------------------------------------------------------------------
     def on_demand():
         body = bss.RateOnDemandReq(
-            project_id="0a1b2c3d4e5f",
+            project_id=project,
             product_infos=[
                 bss.DemandProductInfo(
                     id="1", cloud_service_type="hws.service.type.ec2", resource_type="hws.resource.type.vm",
@@ -131,9 +137,9 @@ def main():
                 resource_spec="c6.large.2.linux", region="eu-west-101", period_type=pt, period_num=n,
                 subscription_num=1)
         month = c.list_rate_on_period_detail(bss.ListRateOnPeriodDetailRequest(
-            body=bss.RateOnPeriodReq(project_id="0a1b2c3d4e5f", product_infos=[info(2, 1)])))
+            body=bss.RateOnPeriodReq(project_id=project, product_infos=[info(2, 1)])))
         year = c.list_rate_on_period_detail(bss.ListRateOnPeriodDetailRequest(
-            body=bss.RateOnPeriodReq(project_id="0a1b2c3d4e5f", product_infos=[info(3, 1)])))
+            body=bss.RateOnPeriodReq(project_id=project, product_infos=[info(3, 1)])))
         m = decimal.Decimal(str(month.official_website_rating_result.official_website_amount))
         y = decimal.Decimal(str(year.official_website_rating_result.official_website_amount))
         need(m > 0 and y < 12 * m, f"yearly {y} must be cheaper than 12 x monthly {m}")
@@ -387,13 +393,27 @@ def main():
         except ClientRequestException as e:
             need(e.status_code == 400 and e.error_code == "CBC.0100" and "limit" in e.error_msg, f"got {e}")
 
+    def domain_id_as_project():
+        info = bss.PeriodProductInfo(
+            id="1", cloud_service_type="hws.service.type.ec2", resource_type="hws.resource.type.vm",
+            resource_spec="c6.large.2.linux", region="eu-west-101", period_type=2, period_num=1,
+            subscription_num=1)
+        try:
+            c.list_rate_on_period_detail(bss.ListRateOnPeriodDetailRequest(
+                body=bss.RateOnPeriodReq(project_id=a.domain_id, product_infos=[info])))
+            raise AssertionError("the domain id was accepted as a project")
+        except ClientRequestException as e:
+            need(e.status_code == 400 and e.error_code == "CBC.0100" and "project_id" in e.error_msg, f"got {e}")
+
     check("wrong credentials -> 401", bad_sk)
     check("validation -> 400 CBC.0100", validation)
+    check("domain id as project_id -> 400 CBC.0100", domain_id_as_project)
 
+    extra = {"wrong credentials -> 401", "validation -> 400 CBC.0100", "domain id as project_id -> 400 CBC.0100"}
     ops = {n for n, _, _ in RESULTS}
     passed = sum(1 for _, ok, _ in RESULTS if ok)
     failed = len(RESULTS) - passed
-    print(f"operations covered: {len(ops - {'wrong credentials -> 401', 'validation -> 400 CBC.0100'})} of 32")
+    print(f"operations covered: {len(ops - extra)} of 32")
     print(f"conformance: {passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 /// API reference: <https://support.huaweicloud.com/eu/api-oce/bcloud_01001.html>
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListOnDemandResourceRatingsRequest {
-    /// `project_id`.
+    /// `project_id`: the IAM project of the region being priced (one per region), never the
+    /// account (domain) id, which Huawei refuses here.
     pub project_id: String,
     /// Values: `0` default precision, at most 6 decimals; `1` high precision, at most 10 decimals.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -115,7 +116,8 @@ impl Operation for ListOnDemandResourceRatingsRequest {
 /// API reference: <https://support.huaweicloud.com/eu/api-oce/bcloud_01002.html>
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListRateOnPeriodDetailRequest {
-    /// Limits: max length 64.
+    /// The IAM project of the region being priced (one per region), never the account (domain)
+    /// id. Limits: max length 64.
     pub project_id: String,
     /// Limits: max items 100.
     pub product_infos: Vec<PeriodProductInfo>,

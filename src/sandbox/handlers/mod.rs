@@ -170,6 +170,7 @@ pub async fn dispatch(State(st): State<Arc<SandboxState>>, req: Request) -> Resp
             return error_response(&ApiError::param("body", "is too large"), &request_id);
         }
     };
+    // Clients sign with the real time; the world runs on the sandbox clock.
     let now = OffsetDateTime::now_utc();
 
     let ak = match auth::authenticate(&st, &method, &path, &query, &headers, &bytes, now) {
@@ -193,7 +194,16 @@ pub async fn dispatch(State(st): State<Arc<SandboxState>>, req: Request) -> Resp
         return error_response(&e, &request_id);
     }
 
-    let result = run(&st, op, ak.clone(), path_param, query, &bytes, now).await;
+    let result = run(
+        &st,
+        op,
+        ak.clone(),
+        path_param,
+        query,
+        &bytes,
+        st.clock.now(),
+    )
+    .await;
     let (status, body) = match result {
         Ok(Reply::Json(v)) => (
             StatusCode::from_u16(op.success_status).unwrap_or(StatusCode::OK),

@@ -34,6 +34,25 @@ fn decimal(v: &Value) -> Option<Decimal> {
     }
 }
 
+/// `project_id` must be one of the calling account's IAM projects (one per region). Huawei
+/// refuses anything else, the account's domain id included.
+fn check_project(ctx: &Ctx<'_>) -> ApiResult<()> {
+    let project = ctx.bs("project_id").unwrap_or_default();
+    if ctx
+        .st
+        .projects_of(&ctx.ak)
+        .iter()
+        .any(|(_, p)| p == project)
+    {
+        Ok(())
+    } else {
+        Err(ApiError::param(
+            "project_id",
+            "is not a project of this account (use the IAM project id of the region)",
+        ))
+    }
+}
+
 fn products(ctx: &Ctx<'_>) -> ApiResult<Vec<Value>> {
     let items = ctx
         .body
@@ -130,6 +149,7 @@ fn product_id(ctx: &Ctx<'_>, spec: &Spec) -> String {
 
 // https://support.huaweicloud.com/eu/api-oce/bcloud_01001.html
 pub async fn on_demand(ctx: &Ctx<'_>) -> ApiResult<Reply> {
+    check_project(ctx)?;
     let items = products(ctx)?;
     let (ratio, discount_id) = {
         let w = ctx.world().await?;
@@ -197,6 +217,7 @@ pub async fn on_demand(ctx: &Ctx<'_>) -> ApiResult<Reply> {
 
 // https://support.huaweicloud.com/eu/api-oce/bcloud_01002.html
 pub async fn period(ctx: &Ctx<'_>) -> ApiResult<Reply> {
+    check_project(ctx)?;
     let items = products(ctx)?;
     let (ratio, discount_id) = {
         let w = ctx.world().await?;

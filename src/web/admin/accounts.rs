@@ -1,4 +1,5 @@
-//! Staff pages for cloud accounts: list, create, edit, disable/enable.
+//! Staff pages for cloud accounts: list, create, edit, disable/enable, the IAM project of each
+//! region, and entering an SK again when the current key cannot decrypt the stored one.
 //!
 //! The SK goes in through a password field and out only sealed (see [`crate::crypto`]): pages
 //! show its masked hint, audit summaries name the AK and endpoint, and an edit that leaves the
@@ -23,11 +24,14 @@ use crate::cbc::ops::account::ShowCustomerAccountBalancesResponse;
 use crate::cbc::{AccountCredentials, Auth, Measured};
 use crate::db;
 use crate::db::accounts::{AccountInput, CloudAccount};
-use crate::domain::{parse_account_name, parse_ak, parse_domain_id, parse_endpoint, parse_sk};
+use crate::domain::{
+    parse_account_name, parse_ak, parse_domain_id, parse_endpoint, parse_project_id, parse_sk,
+};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::format;
 use crate::web::page::{PageContext, flash};
+use crate::web::portal::pricing::regions;
 use crate::web::public::FieldErrors;
 use crate::web::urls;
 
@@ -49,7 +53,13 @@ pub struct AccountView {
     pub disabled_at: String,
     pub created: String,
     pub updated: String,
+    /// The stored SK does not decrypt with the current key.
+    pub sk_unreadable: bool,
 }
+
+/// What the pages say about an SK the current key cannot decrypt.
+pub const SK_UNREADABLE: &str =
+    "SK cannot be decrypted with the current key: enter it again or restore the key";
 
 impl From<&CloudAccount> for AccountView {
     fn from(a: &CloudAccount) -> Self {
@@ -66,6 +76,7 @@ impl From<&CloudAccount> for AccountView {
             disabled_at: a.disabled_at.map(fmt_utc).unwrap_or_default(),
             created: fmt_utc(a.created_at),
             updated: fmt_utc(a.updated_at),
+            sk_unreadable: false,
         }
     }
 }
@@ -79,10 +90,18 @@ pub struct AccountListPage {
 }
 
 pub async fn list(State(state): State<AppState>, Staff(user): Staff) -> AppResult<AccountListPage> {
+    let unreadable: Vec<Uuid> = db::accounts::unreadable_sks(&state.db, &state.keys)
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
     let rows = db::accounts::list(&state.db)
         .await?
         .iter()
-        .map(AccountView::from)
+        .map(|a| AccountView {
+            sk_unreadable: unreadable.contains(&a.id),
+            ..AccountView::from(a)
+        })
         .collect();
     Ok(AccountListPage {
         ctx: PageContext::new(&state, &user.session, Some(&user), "accounts").await?,
@@ -198,6 +217,23 @@ impl AccountForm {
     }
 }
 
+/// Refuses an endpoint that is, or resolves to, an internal address (unless settings allow
+/// those, or it is this process's sandbox), with a message for the endpoint field.
+async fn check_endpoint(state: &AppState, endpoint: &str, errors: &mut FieldErrors) {
+    if is_sandbox(state, endpoint) {
+        return;
+    }
+    if let Err(e) = state.cbc.settings().egress.check_endpoint(endpoint).await {
+        errors.add(
+            "endpoint",
+            format!(
+                "{e}: the portal connects only to public endpoints \
+                 (PORTAL_ALLOW_PRIVATE_ENDPOINTS allows others)."
+            ),
+        );
+    }
+}
+
 /// Whether `endpoint` is the built-in sandbox of this process.
 fn is_sandbox(state: &AppState, endpoint: &str) -> bool {
     state
@@ -223,6 +259,10 @@ pub async fn create(
     let Some(a) = form.parse(true, &mut errors) else {
         return new_with_errors(&state, &user, values, errors).await;
     };
+    check_endpoint(&state, &a.endpoint, &mut errors).await;
+    if !errors.is_empty() {
+        return new_with_errors(&state, &user, values, errors).await;
+    }
     let sandbox = is_sandbox(&state, &a.endpoint);
     let mut tx = state.db.begin().await?;
     let inserted = db::accounts::insert(
@@ -286,6 +326,16 @@ async fn new_with_errors(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
+/// One region's row of the "Projects per region" form.
+#[derive(Debug, Clone)]
+pub struct ProjectRow {
+    pub region: String,
+    pub label: String,
+    /// The stored project id, or what staff typed when the form comes back with errors.
+    pub value: String,
+    pub error: Option<String>,
+}
+
 /// `templates/admin/accounts/edit.html`.
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/accounts/edit.html")]
@@ -296,6 +346,13 @@ pub struct AccountEditPage {
     pub errors: FieldErrors,
     /// Customer users of this account.
     pub users: i64,
+    /// Errors of the "enter the SK again" form.
+    pub sk_errors: FieldErrors,
+    /// One row per region of the catalog.
+    pub projects: Vec<ProjectRow>,
+    /// A problem with the projects form as a whole (e.g. an unknown region).
+    pub projects_error: Option<String>,
+    pub projects_set: usize,
 }
 
 async fn load(state: &AppState, raw_id: &str) -> AppResult<CloudAccount> {
@@ -305,24 +362,74 @@ async fn load(state: &AppState, raw_id: &str) -> AppResult<CloudAccount> {
         .ok_or(AppError::NotFound)
 }
 
+/// Whether the stored SK opens under the current key.
+async fn sk_unreadable(state: &AppState, id: Uuid) -> AppResult<bool> {
+    match db::accounts::secret_key(&state.db, &state.keys, id).await {
+        Ok(_) => Ok(false),
+        Err(db::accounts::SecretKeyError::Undecryptable(_)) => Ok(true),
+        Err(db::accounts::SecretKeyError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// The page's parts that forms re-render with their own errors.
+#[derive(Default)]
+struct Returned {
+    form: Option<AccountValues>,
+    errors: FieldErrors,
+    sk_errors: FieldErrors,
+    /// Typed project values and their errors, by region.
+    projects: Option<Vec<(String, String, Option<String>)>>,
+    projects_error: Option<String>,
+}
+
 async fn edit_page(
     state: &AppState,
     user: &CurrentUser,
     account: &CloudAccount,
-    form: Option<AccountValues>,
-    errors: FieldErrors,
+    back: Returned,
 ) -> AppResult<AccountEditPage> {
+    let stored = db::accounts::projects(&state.db, account.id).await?;
+    let projects_set = stored.len();
+    let projects = regions()
+        .iter()
+        .map(|r| {
+            let typed = back
+                .projects
+                .as_ref()
+                .and_then(|p| p.iter().find(|(reg, _, _)| *reg == r.region_code));
+            let (value, error) = match typed {
+                Some((_, v, e)) => (v.clone(), e.clone()),
+                None => (
+                    stored.get(&r.region_code).cloned().unwrap_or_default(),
+                    None,
+                ),
+            };
+            ProjectRow {
+                region: r.region_code.clone(),
+                label: r.label(),
+                value,
+                error,
+            }
+        })
+        .collect();
     Ok(AccountEditPage {
         ctx: PageContext::new(state, &user.session, Some(user), "accounts").await?,
-        account: AccountView::from(account),
-        form: form.unwrap_or_else(|| AccountValues {
+        account: AccountView {
+            sk_unreadable: sk_unreadable(state, account.id).await?,
+            ..AccountView::from(account)
+        },
+        form: back.form.unwrap_or_else(|| AccountValues {
             name: account.name.clone(),
             endpoint: account.endpoint.clone(),
             domain_id: account.domain_id.clone(),
             ak: account.ak.clone(),
         }),
-        errors,
+        errors: back.errors,
         users: db::accounts::count_users(&state.db, account.id).await?,
+        sk_errors: back.sk_errors,
+        projects,
+        projects_error: back.projects_error,
+        projects_set,
     })
 }
 
@@ -332,7 +439,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> AppResult<AccountEditPage> {
     let account = load(&state, &id).await?;
-    edit_page(&state, &user, &account, None, FieldErrors::default()).await
+    edit_page(&state, &user, &account, Returned::default()).await
 }
 
 pub async fn update(
@@ -345,9 +452,27 @@ pub async fn update(
     let values = form.values();
     let mut errors = FieldErrors::default();
     let Some(a) = form.parse(false, &mut errors) else {
-        let page = edit_page(&state, &user, &account, Some(values), errors).await?;
+        let back = Returned {
+            form: Some(values),
+            errors,
+            ..Returned::default()
+        };
+        let page = edit_page(&state, &user, &account, back).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
+    // An unchanged endpoint was checked when it was saved; the client checks every connection.
+    if a.endpoint != account.endpoint {
+        check_endpoint(&state, &a.endpoint, &mut errors).await;
+    }
+    if !errors.is_empty() {
+        let back = Returned {
+            form: Some(values),
+            errors,
+            ..Returned::default()
+        };
+        let page = edit_page(&state, &user, &account, back).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     let mut tx = state.db.begin().await?;
     let current = db::accounts::by_id_for_update(&mut *tx, account.id)
         .await?
@@ -397,7 +522,12 @@ pub async fn update(
         Err(e) if db::is_unique_violation(&e) => {
             drop(tx);
             errors.add("name", "A cloud account with this name already exists.");
-            let page = edit_page(&state, &user, &account, Some(values), errors).await?;
+            let back = Returned {
+                form: Some(values),
+                errors,
+                ..Returned::default()
+            };
+            let page = edit_page(&state, &user, &account, back).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
         Err(e) => return Err(e.into()),
@@ -542,9 +672,20 @@ pub async fn test_connection(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let account = load(&state, &id).await?;
-    let sk = db::accounts::secret_key(&state.db, &state.keys, account.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let sk = match db::accounts::secret_key(&state.db, &state.keys, account.id).await {
+        Ok(Some(sk)) => sk,
+        Ok(None) => return Err(AppError::NotFound),
+        Err(db::accounts::SecretKeyError::Undecryptable(_)) => {
+            flash(
+                &user.session,
+                "error",
+                format!("Not tested: {SK_UNREADABLE}."),
+            )
+            .await?;
+            return Ok(Redirect::to(&urls::admin_account(account.id)).into_response());
+        }
+        Err(db::accounts::SecretKeyError::Db(e)) => return Err(e.into()),
+    };
     let creds = AccountCredentials {
         account_id: account.id,
         endpoint: account.endpoint.clone(),
@@ -596,5 +737,166 @@ pub async fn test_connection(
     };
     audit::record(&state.db, &actor_for(&user, account.id), event).await?;
     flash(&user.session, kind, message).await?;
+    Ok(Redirect::to(&urls::admin_account(account.id)).into_response())
+}
+
+/// The "enter the SK again" form. No `Debug`: it carries the SK.
+#[derive(Deserialize)]
+pub struct SkForm {
+    sk: Option<SecretString>,
+}
+
+/// `POST /admin/accounts/{id}/sk`: replaces only the SK (after a key change left the stored one
+/// undecryptable, or to rotate it). Audited as an account update that changed the SK.
+pub async fn reenter_sk(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    Path(id): Path<String>,
+    Form(form): Form<SkForm>,
+) -> AppResult<Response> {
+    let account = load(&state, &id).await?;
+    let mut sk_errors = FieldErrors::default();
+    let sk = match form.sk {
+        Some(sk) if !sk.expose_secret().trim().is_empty() => {
+            parse_sk(sk).map_err(|m| sk_errors.add("sk", m)).ok()
+        }
+        _ => {
+            sk_errors.add("sk", "Enter the secret access key.");
+            None
+        }
+    };
+    let Some(sk) = sk else {
+        let back = Returned {
+            sk_errors,
+            ..Returned::default()
+        };
+        let page = edit_page(&state, &user, &account, back).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let was_unreadable = sk_unreadable(&state, account.id).await?;
+    let mut tx = state.db.begin().await?;
+    if !db::accounts::replace_sk(&mut *tx, &state.keys, account.id, &sk).await? {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &mut *tx,
+        &actor_for(&user, account.id),
+        Event::new(audit::event::ACCOUNT_UPDATED, Outcome::Success)
+            .resource("cloudAccount", account.id.to_string())
+            .summary(json!({
+                "name": account.name,
+                "endpoint": account.endpoint,
+                "ak": account.ak,
+                "changed": ["sk"],
+                "sk_replaced": true,
+                "sk_was_undecryptable": was_unreadable,
+            })),
+    )
+    .await?;
+    tx.commit().await?;
+    state.forget_account(account.id).await;
+    flash(
+        &user.session,
+        "success",
+        format!(
+            "The SK of {} is stored under the current key. Test the connection to check it.",
+            account.name
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&urls::admin_account(account.id)).into_response())
+}
+
+/// `POST /admin/accounts/{id}/projects`: the IAM project id of each region, as
+/// `project[<region>]=<id>` fields. A region not in the form keeps its project; an empty field
+/// removes it. Bad values are shown next to their field and nothing is stored.
+pub async fn set_projects(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let account = load(&state, &id).await?;
+    let mut typed: Vec<(String, String, Option<String>)> = Vec::new();
+    let mut changes: Vec<(String, Option<String>)> = Vec::new();
+    let mut unknown: Vec<String> = Vec::new();
+    for (name, value) in fields {
+        let Some(region) = name
+            .strip_prefix("project[")
+            .and_then(|r| r.strip_suffix(']'))
+        else {
+            continue; // csrf_token and anything else
+        };
+        if !regions().iter().any(|r| r.region_code == region) {
+            unknown.push(region.chars().take(64).collect());
+            continue;
+        }
+        match parse_project_id(&value, &account.domain_id) {
+            Ok(p) => {
+                typed.push((region.to_owned(), value.clone(), None));
+                changes.push((region.to_owned(), p));
+            }
+            Err(m) => typed.push((region.to_owned(), value.clone(), Some(m.to_owned()))),
+        }
+    }
+    let has_errors = typed.iter().any(|(_, _, e)| e.is_some());
+    if has_errors || !unknown.is_empty() {
+        let back = Returned {
+            projects: Some(typed),
+            projects_error: Some(if unknown.is_empty() {
+                "Nothing was saved. Correct the projects marked below.".to_owned()
+            } else {
+                format!(
+                    "Nothing was saved: {} is not a region of the catalog.",
+                    unknown.join(", ")
+                )
+            }),
+            ..Returned::default()
+        };
+        let page = edit_page(&state, &user, &account, back).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let mut tx = state.db.begin().await?;
+    db::accounts::by_id_for_update(&mut *tx, account.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let before = db::accounts::projects(&mut *tx, account.id).await?;
+    changes.retain(|(region, p)| before.get(region) != p.as_ref());
+    if changes.is_empty() {
+        drop(tx);
+        flash(&user.session, "info", "Nothing changed.").await?;
+        return Ok(Redirect::to(&urls::admin_account(account.id)).into_response());
+    }
+    db::accounts::set_projects(&mut tx, account.id, &changes).await?;
+    db::accounts::touch(&mut *tx, account.id).await?;
+    let summary: serde_json::Map<String, serde_json::Value> =
+        changes.iter().map(|(r, p)| (r.clone(), json!(p))).collect();
+    audit::record(
+        &mut *tx,
+        &actor_for(&user, account.id),
+        Event::new(audit::event::ACCOUNT_UPDATED, Outcome::Success)
+            .resource("cloudAccount", account.id.to_string())
+            .summary(json!({
+                "name": account.name,
+                "endpoint": account.endpoint,
+                "ak": account.ak,
+                "changed": ["projects"],
+                "projects": summary,
+            })),
+    )
+    .await?;
+    tx.commit().await?;
+    state.forget_account(account.id).await;
+    flash(
+        &user.session,
+        "success",
+        format!(
+            "Projects of {} saved ({} region{} changed).",
+            account.name,
+            changes.len(),
+            if changes.len() == 1 { "" } else { "s" }
+        ),
+    )
+    .await?;
     Ok(Redirect::to(&urls::admin_account(account.id)).into_response())
 }

@@ -6,6 +6,7 @@
 //! (`/audit`, in [`crate::web::portal::audit`]), through the same parsing and partials.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -14,15 +15,16 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
-use time::{Duration, OffsetDateTime, PrimitiveDateTime};
+use time::{Duration, OffsetDateTime, PrimitiveDateTime, Time};
 use uuid::Uuid;
 
 use super::{AccountOption, Pager, account_options, fmt_utc, offset, pager, parse_page, query_url};
 use crate::audit::{self, Event, Filter, Outcome, StoredEvent};
 use crate::auth::{CurrentUser, Staff};
+use crate::domain::{Day, DayError};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::web::export::{Cell, csv_response};
+use crate::web::export::{Cell, Page, csv_response};
 use crate::web::page::PageContext;
 use crate::web::public::FieldErrors;
 use crate::web::urls;
@@ -90,16 +92,26 @@ fn trimmed(v: Option<String>) -> String {
     v.map(|s| s.trim().to_owned()).unwrap_or_default()
 }
 
-/// Parses a `datetime-local` value (`2026-01-31T14:00`, seconds optional) as UTC.
-pub fn parse_local_utc(raw: &str) -> Option<OffsetDateTime> {
-    let minutes = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
-    let seconds =
-        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+/// Parses a `datetime-local` value (`2026-01-31T14:00`, seconds optional) as UTC. The day is
+/// a [`Day`], so far-off or impossible days get their own message.
+pub fn parse_local_utc(raw: &str) -> Result<OffsetDateTime, DayError> {
+    let minutes = time::macros::format_description!("[hour]:[minute]");
+    let seconds = time::macros::format_description!("[hour]:[minute]:[second]");
     let raw = raw.trim().replacen(' ', "T", 1);
-    PrimitiveDateTime::parse(&raw, minutes)
-        .or_else(|_| PrimitiveDateTime::parse(&raw, seconds))
-        .ok()
-        .map(PrimitiveDateTime::assume_utc)
+    let (day, clock) = raw.split_once('T').ok_or(DayError::Format)?;
+    let day = Day::parse(day)?;
+    let clock = Time::parse(clock, minutes)
+        .or_else(|_| Time::parse(clock, seconds))
+        .map_err(|_| DayError::Format)?;
+    Ok(PrimitiveDateTime::new(day.date(), clock).assume_utc())
+}
+
+/// The message next to a refused start or end of the range.
+fn datetime_message(e: DayError, example: &str) -> String {
+    match e {
+        DayError::Format => format!("Enter a date and time like {example} (UTC)."),
+        other => other.message().to_owned(),
+    }
 }
 
 /// Escapes `LIKE` wildcards so the operator filter means "contains this text".
@@ -170,20 +182,16 @@ pub fn parse_query(
                 errors.add("from", "Enter the start of the range.");
                 None
             } else {
-                let t = parse_local_utc(&form.from);
-                if t.is_none() {
-                    errors.add("from", "Enter a date and time like 2026-01-31T14:00 (UTC).");
-                }
-                t
+                parse_local_utc(&form.from)
+                    .map_err(|e| errors.add("from", datetime_message(e, "2026-01-31T14:00")))
+                    .ok()
             };
             let to = if form.to.is_empty() {
                 None
             } else {
-                let t = parse_local_utc(&form.to);
-                if t.is_none() {
-                    errors.add("to", "Enter a date and time like 2026-01-31T18:00 (UTC).");
-                }
-                t
+                parse_local_utc(&form.to)
+                    .map_err(|e| errors.add("to", datetime_message(e, "2026-01-31T18:00")))
+                    .ok()
             };
             if let Some(from) = from {
                 let end = to.unwrap_or(now);
@@ -500,34 +508,21 @@ fn csv_row(e: &StoredEvent, names: &AccountNames) -> Vec<Cell> {
     ]
 }
 
-/// Where the export stream is: keyset paging, one short query per batch, no connection held
-/// while the client reads.
-struct ExportCursor {
+/// One batch of the export, newest first, read before `before` (keyset paging: one short
+/// query per batch, no connection held while the client reads).
+async fn export_batch(
     db: sqlx::PgPool,
-    filter: Filter,
-    names: AccountNames,
+    filter: Arc<Filter>,
+    names: Arc<AccountNames>,
     before: Option<(OffsetDateTime, i64)>,
-    done: bool,
-}
-
-async fn next_batch(
-    mut c: ExportCursor,
-) -> Option<(Result<Vec<Vec<Cell>>, AppError>, ExportCursor)> {
-    if c.done {
-        return None;
-    }
-    match audit::search_batch(&c.db, &c.filter, c.before, EXPORT_BATCH).await {
-        Ok(batch) => {
-            c.done = (batch.len() as i64) < EXPORT_BATCH;
-            c.before = batch.last().map(|e| (e.occurred_at, e.id));
-            let rows = batch.iter().map(|e| csv_row(e, &c.names)).collect();
-            Some((Ok(rows), c))
-        }
-        Err(e) => {
-            c.done = true;
-            Some((Err(e.into()), c))
-        }
-    }
+) -> AppResult<Page<Option<(OffsetDateTime, i64)>>> {
+    let batch = audit::search_batch(&db, &filter, before, EXPORT_BATCH).await?;
+    let next =
+        ((batch.len() as i64) >= EXPORT_BATCH).then(|| batch.last().map(|e| (e.occurred_at, e.id)));
+    Ok(Page {
+        rows: batch.iter().map(|e| csv_row(e, &names)).collect(),
+        next,
+    })
 }
 
 /// `/admin/audit.csv`: the trail with the list's filters, streamed in batches.
@@ -545,13 +540,7 @@ pub async fn export_csv(
         Err(_) => return list(State(state), Staff(user), Query(q)).await,
     };
     record_export(&state, &user, &form).await?;
-    let cursor = ExportCursor {
-        db: state.db.clone(),
-        filter,
-        names,
-        before: None,
-        done: false,
-    };
+    let (db, filter, names) = (state.db.clone(), Arc::new(filter), Arc::new(names));
     let stamp = now
         .format(time::macros::format_description!(
             "[year][month][day]T[hour][minute][second]Z"
@@ -560,8 +549,10 @@ pub async fn export_csv(
     let mut res = csv_response(
         &format!("audit-{stamp}.csv"),
         &CSV_HEADER,
-        futures_util::stream::unfold(cursor, next_batch),
-    );
+        None,
+        move |before| export_batch(db.clone(), filter.clone(), names.clone(), before),
+    )
+    .await?;
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(res)
@@ -620,6 +611,15 @@ mod tests {
 
         let err = |pairs: &[(&str, &str)]| parse_query(q(pairs), now(), None).1.expect_err("bad");
         assert!(err(&[("from", "yesterday")]).get("from").is_some());
+        for far in ["9999-12-31T00:00", "0000-01-01T00:00", "2026-02-30T10:00"] {
+            assert!(err(&[("from", far)]).get("from").is_some(), "from={far}");
+            assert!(
+                err(&[("from", "2026-03-01T00:00"), ("to", far)])
+                    .get("to")
+                    .is_some(),
+                "to={far}"
+            );
+        }
         assert!(
             err(&[("from", "2026-03-02T00:00"), ("to", "2026-03-01T00:00")])
                 .get("to")

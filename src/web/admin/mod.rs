@@ -39,6 +39,8 @@ pub fn router() -> Router<AppState> {
         .route("/accounts/{id}/disable", post(accounts::disable))
         .route("/accounts/{id}/enable", post(accounts::enable))
         .route("/accounts/{id}/test", post(accounts::test_connection))
+        .route("/accounts/{id}/sk", post(accounts::reenter_sk))
+        .route("/accounts/{id}/projects", post(accounts::set_projects))
         .route("/audit", get(audit::list))
         .route("/audit.csv", get(audit::export_csv))
         .route("/audit/{id}", get(audit::show))

@@ -33,7 +33,7 @@ use crate::cbc::ops::{
 };
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::web::export::{Cell, csv_response};
+use crate::web::export::{self, Cell};
 use crate::web::format;
 use crate::web::page::PageContext;
 use crate::web::paging::Pager;
@@ -621,55 +621,18 @@ async fn resources_export(
     customer: Customer,
     Query(q): Query<BillQuery>,
 ) -> AppResult<Response> {
-    let v = Viewer::load(&state, customer).await?;
     let mut errors = FieldErrors::default();
     let c = check(&q, OffsetDateTime::now_utc(), &mut errors);
     if !errors.is_empty() {
-        return Err(AppError::BadRequest(errors.summary().unwrap_or_default()));
+        // The page again, with the messages next to the fields.
+        return resources(State(state), customer, Query(q)).await;
     }
+    let v = Viewer::load(&state, customer).await?;
     view::rate_limit(v.user_id(), "export", view::EXPORTS_PER_MIN)?;
     audit_export(&state, &v, audit::event::EXPORT_FEE_RECORDS, &c).await?;
     let (cbc, creds) = (state.cbc.clone(), v.creds.clone());
     let name = format!("resource-expenditures-{}.csv", c.cycle);
-    let rows = view::paged_rows(EXPORT_LIMIT, move |offset, limit| {
-        let (cbc, creds, req) = (cbc.clone(), creds.clone(), c.records_req(offset, limit));
-        async move {
-            let r = cbc
-                .call(&creds, &req)
-                .await
-                .map_err(|e| AppError::upstream_read("Exporting resource expenditures", e))?;
-            let currency = r.currency.clone().unwrap_or_default();
-            let n = r.fee_records.len();
-            let rows = r
-                .fee_records
-                .iter()
-                .map(|x| {
-                    let m = |d| Cell::Money(view::major(d, x.measure_id));
-                    vec![
-                        Cell::from(x.bill_date.clone()),
-                        Cell::from(x.cloud_service_type.clone()),
-                        Cell::from(x.resource_type.clone()),
-                        Cell::from(x.region.clone()),
-                        Cell::from(x.resource_id.clone()),
-                        Cell::from(x.resource_name.clone()),
-                        Cell::from(x.charge_mode.clone()),
-                        Cell::Int(x.bill_type.unwrap_or_default()),
-                        Cell::from(x.enterprise_project_id.clone()),
-                        Cell::from(x.trade_id.clone()),
-                        m(x.official_amount),
-                        m(x.discount_amount),
-                        m(x.amount),
-                        m(x.cash_amount),
-                        m(x.credit_amount),
-                        m(x.coupon_amount),
-                        Cell::from(currency.clone()),
-                    ]
-                })
-                .collect();
-            Ok((rows, n, r.total_count))
-        }
-    });
-    Ok(csv_response(
+    export::paged_csv(
         &name,
         &[
             "bill_date",
@@ -690,8 +653,47 @@ async fn resources_export(
             "coupon_amount",
             "currency",
         ],
-        rows,
-    ))
+        EXPORT_LIMIT,
+        move |offset, limit| {
+            let (cbc, creds, req) = (cbc.clone(), creds.clone(), c.records_req(offset, limit));
+            async move {
+                let r = cbc
+                    .call(&creds, &req)
+                    .await
+                    .map_err(|e| AppError::upstream_read("Exporting resource expenditures", e))?;
+                let currency = r.currency.clone().unwrap_or_default();
+                let n = r.fee_records.len();
+                let rows = r
+                    .fee_records
+                    .iter()
+                    .map(|x| {
+                        let m = |d| Cell::Money(view::major(d, x.measure_id));
+                        vec![
+                            Cell::from(x.bill_date.clone()),
+                            Cell::from(x.cloud_service_type.clone()),
+                            Cell::from(x.resource_type.clone()),
+                            Cell::from(x.region.clone()),
+                            Cell::from(x.resource_id.clone()),
+                            Cell::from(x.resource_name.clone()),
+                            Cell::from(x.charge_mode.clone()),
+                            Cell::Int(x.bill_type.unwrap_or_default()),
+                            Cell::from(x.enterprise_project_id.clone()),
+                            Cell::from(x.trade_id.clone()),
+                            m(x.official_amount),
+                            m(x.discount_amount),
+                            m(x.amount),
+                            m(x.cash_amount),
+                            m(x.credit_amount),
+                            m(x.coupon_amount),
+                            Cell::from(currency.clone()),
+                        ]
+                    })
+                    .collect();
+                Ok((rows, n, r.total_count))
+            }
+        },
+    )
+    .await
 }
 
 // --- resource usage details ------------------------------------------------------------------
@@ -785,56 +787,18 @@ async fn details_export(
     customer: Customer,
     Query(q): Query<BillQuery>,
 ) -> AppResult<Response> {
-    let v = Viewer::load(&state, customer).await?;
     let mut errors = FieldErrors::default();
     let c = check(&q, OffsetDateTime::now_utc(), &mut errors);
     if !errors.is_empty() {
-        return Err(AppError::BadRequest(errors.summary().unwrap_or_default()));
+        // The page again, with the messages next to the fields.
+        return details(State(state), customer, Query(q)).await;
     }
+    let v = Viewer::load(&state, customer).await?;
     view::rate_limit(v.user_id(), "export", view::EXPORTS_PER_MIN)?;
     audit_export(&state, &v, audit::event::EXPORT_RECORD_DETAILS, &c).await?;
     let (cbc, creds) = (state.cbc.clone(), v.creds.clone());
     let name = format!("usage-details-{}.csv", c.cycle);
-    let rows = view::paged_rows(EXPORT_LIMIT, move |offset, limit| {
-        let (cbc, creds, req) = (cbc.clone(), creds.clone(), c.details_req(offset, limit));
-        async move {
-            let r = cbc
-                .call(&creds, &req)
-                .await
-                .map_err(|e| AppError::upstream_read("Exporting usage details", e))?;
-            let currency = r.currency.clone().unwrap_or_default();
-            let n = r.monthly_records.len();
-            let rows = r
-                .monthly_records
-                .iter()
-                .map(|x| {
-                    let m = |d| Cell::Money(view::major(d, x.measure_id));
-                    vec![
-                        Cell::from(x.cycle.clone()),
-                        Cell::from(x.bill_date.clone()),
-                        Cell::from(x.cloud_service_type.clone()),
-                        Cell::from(x.resource_type_code.clone()),
-                        Cell::from(x.region.clone()),
-                        Cell::from(x.res_instance_id.clone()),
-                        Cell::from(x.resource_name.clone()),
-                        Cell::from(x.enterprise_project_id.clone()),
-                        Cell::Int(x.charge_mode.unwrap_or_default()),
-                        Cell::Int(x.bill_type.unwrap_or_default()),
-                        m(x.official_amount),
-                        m(x.discount_amount),
-                        m(x.consume_amount),
-                        m(x.cash_amount),
-                        m(x.credit_amount),
-                        m(x.coupon_amount),
-                        m(x.bonus_amount),
-                        Cell::from(currency.clone()),
-                    ]
-                })
-                .collect();
-            Ok((rows, n, r.total_count))
-        }
-    });
-    Ok(csv_response(
+    export::paged_csv(
         &name,
         &[
             "cycle",
@@ -856,6 +820,46 @@ async fn details_export(
             "bonus_amount",
             "currency",
         ],
-        rows,
-    ))
+        EXPORT_LIMIT,
+        move |offset, limit| {
+            let (cbc, creds, req) = (cbc.clone(), creds.clone(), c.details_req(offset, limit));
+            async move {
+                let r = cbc
+                    .call(&creds, &req)
+                    .await
+                    .map_err(|e| AppError::upstream_read("Exporting usage details", e))?;
+                let currency = r.currency.clone().unwrap_or_default();
+                let n = r.monthly_records.len();
+                let rows = r
+                    .monthly_records
+                    .iter()
+                    .map(|x| {
+                        let m = |d| Cell::Money(view::major(d, x.measure_id));
+                        vec![
+                            Cell::from(x.cycle.clone()),
+                            Cell::from(x.bill_date.clone()),
+                            Cell::from(x.cloud_service_type.clone()),
+                            Cell::from(x.resource_type_code.clone()),
+                            Cell::from(x.region.clone()),
+                            Cell::from(x.res_instance_id.clone()),
+                            Cell::from(x.resource_name.clone()),
+                            Cell::from(x.enterprise_project_id.clone()),
+                            Cell::Int(x.charge_mode.unwrap_or_default()),
+                            Cell::Int(x.bill_type.unwrap_or_default()),
+                            m(x.official_amount),
+                            m(x.discount_amount),
+                            m(x.consume_amount),
+                            m(x.cash_amount),
+                            m(x.credit_amount),
+                            m(x.coupon_amount),
+                            m(x.bonus_amount),
+                            Cell::from(currency.clone()),
+                        ]
+                    })
+                    .collect();
+                Ok((rows, n, r.total_count))
+            }
+        },
+    )
+    .await
 }

@@ -23,7 +23,7 @@ use crate::cbc::ops::{
 };
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::web::export::{Cell, csv_response};
+use crate::web::export::{self, Cell};
 use crate::web::paging::Pager;
 
 pub const SERVICE_TYPES: &str = "/catalog";
@@ -296,37 +296,38 @@ async fn service_types_export(
     }
     view::rate_limit(v.user_id(), "export", view::EXPORTS_PER_MIN)?;
     let (cbc, creds, name) = (state.cbc.clone(), v.creds.clone(), c.q.clone());
-    let rows = view::paged_rows(UPSTREAM_LIMIT, move |offset, limit| {
-        let (cbc, creds, req) = (
-            cbc.clone(),
-            creds.clone(),
-            service_types_req(&name, offset, limit),
-        );
-        async move {
-            let r = cbc
-                .call(&creds, &req)
-                .await
-                .map_err(|e| AppError::upstream_read("Exporting service types", e))?;
-            let n = r.service_types.len();
-            let rows = r
-                .service_types
-                .iter()
-                .map(|s| {
-                    vec![
-                        Cell::from(s.service_type_name.clone()),
-                        Cell::from(s.abbreviation.clone()),
-                        Cell::from(s.service_type_code.clone()),
-                    ]
-                })
-                .collect();
-            Ok((rows, n, r.total_count))
-        }
-    });
-    Ok(csv_response(
+    export::paged_csv(
         "service-types.csv",
         &["name", "abbreviation", "code"],
-        rows,
-    ))
+        UPSTREAM_LIMIT,
+        move |offset, limit| {
+            let (cbc, creds, req) = (
+                cbc.clone(),
+                creds.clone(),
+                service_types_req(&name, offset, limit),
+            );
+            async move {
+                let r = cbc
+                    .call(&creds, &req)
+                    .await
+                    .map_err(|e| AppError::upstream_read("Exporting service types", e))?;
+                let n = r.service_types.len();
+                let rows = r
+                    .service_types
+                    .iter()
+                    .map(|s| {
+                        vec![
+                            Cell::from(s.service_type_name.clone()),
+                            Cell::from(s.abbreviation.clone()),
+                            Cell::from(s.service_type_code.clone()),
+                        ]
+                    })
+                    .collect();
+                Ok((rows, n, r.total_count))
+            }
+        },
+    )
+    .await
 }
 
 // --- resource types --------------------------------------------------------------------------
@@ -452,36 +453,37 @@ async fn resource_types_export(
     view::rate_limit(v.user_id(), "export", view::EXPORTS_PER_MIN)?;
     let (cbc, creds) = (state.cbc.clone(), v.creds.clone());
     let c = std::sync::Arc::new(c);
-    let rows = view::paged_rows(UPSTREAM_LIMIT, move |offset, limit| {
-        let (cbc, creds, c) = (cbc.clone(), creds.clone(), c.clone());
-        async move {
-            let r = cbc
-                .call(&creds, &resource_types_req(offset, limit))
-                .await
-                .map_err(|e| AppError::upstream_read("Exporting resource types", e))?;
-            let n = r.resource_types.len();
-            let rows: Vec<Vec<Cell>> = r
-                .resource_types
-                .iter()
-                .filter(|r| resource_type_matches(r, &c))
-                .map(|r| {
-                    vec![
-                        Cell::from(r.resource_type_name.clone()),
-                        Cell::from(r.resource_type_code.clone()),
-                        Cell::from(r.service_type_code.clone()),
-                        Cell::from(r.resource_type_desc.clone()),
-                    ]
-                })
-                .collect();
-            // Paging follows the upstream rows, not the filtered ones.
-            Ok((rows, n, r.total_count))
-        }
-    });
-    Ok(csv_response(
+    export::paged_csv(
         "resource-types.csv",
         &["name", "code", "service_type", "description"],
-        rows,
-    ))
+        UPSTREAM_LIMIT,
+        move |offset, limit| {
+            let (cbc, creds, c) = (cbc.clone(), creds.clone(), c.clone());
+            async move {
+                let r = cbc
+                    .call(&creds, &resource_types_req(offset, limit))
+                    .await
+                    .map_err(|e| AppError::upstream_read("Exporting resource types", e))?;
+                let n = r.resource_types.len();
+                let rows: Vec<Vec<Cell>> = r
+                    .resource_types
+                    .iter()
+                    .filter(|r| resource_type_matches(r, &c))
+                    .map(|r| {
+                        vec![
+                            Cell::from(r.resource_type_name.clone()),
+                            Cell::from(r.resource_type_code.clone()),
+                            Cell::from(r.service_type_code.clone()),
+                            Cell::from(r.resource_type_desc.clone()),
+                        ]
+                    })
+                    .collect();
+                // Paging follows the upstream rows, not the filtered ones.
+                Ok((rows, n, r.total_count))
+            }
+        },
+    )
+    .await
 }
 
 // --- resources of one service type -----------------------------------------------------------
@@ -605,45 +607,46 @@ async fn service_resources_export(
     }
     view::rate_limit(v.user_id(), "export", view::EXPORTS_PER_MIN)?;
     let (cbc, creds, search) = (state.cbc.clone(), v.creds.clone(), c.q.clone());
-    let rows = view::paged_rows(UPSTREAM_LIMIT, move |offset, limit| {
-        let search = search.clone();
-        let (cbc, creds, req) = (
-            cbc.clone(),
-            creds.clone(),
-            service_resources_req(&code, offset, limit),
-        );
-        async move {
-            let r = cbc
-                .call(&creds, &req)
-                .await
-                .map_err(|e| AppError::upstream_read("Exporting resource types", e))?;
-            let n = r.infos.len();
-            let rows = r
-                .infos
-                .iter()
-                .filter_map(|i| i.basic_info.as_ref())
-                .filter(|b| {
-                    search
-                        .as_deref()
-                        .is_none_or(|q| contains(&b.name, q) || contains(&b.resource_type_code, q))
-                })
-                .map(|b| {
-                    vec![
-                        Cell::from(b.name.clone()),
-                        Cell::from(b.resource_type_code.clone()),
-                        Cell::from(b.product_owner_service.clone()),
-                        Cell::from(b.description.clone()),
-                    ]
-                })
-                .collect();
-            Ok((rows, n, r.total_count))
-        }
-    });
-    Ok(csv_response(
+    export::paged_csv(
         "service-resources.csv",
         &["name", "resource_type", "service", "description"],
-        rows,
-    ))
+        UPSTREAM_LIMIT,
+        move |offset, limit| {
+            let search = search.clone();
+            let (cbc, creds, req) = (
+                cbc.clone(),
+                creds.clone(),
+                service_resources_req(&code, offset, limit),
+            );
+            async move {
+                let r = cbc
+                    .call(&creds, &req)
+                    .await
+                    .map_err(|e| AppError::upstream_read("Exporting resource types", e))?;
+                let n = r.infos.len();
+                let rows = r
+                    .infos
+                    .iter()
+                    .filter_map(|i| i.basic_info.as_ref())
+                    .filter(|b| {
+                        search.as_deref().is_none_or(|q| {
+                            contains(&b.name, q) || contains(&b.resource_type_code, q)
+                        })
+                    })
+                    .map(|b| {
+                        vec![
+                            Cell::from(b.name.clone()),
+                            Cell::from(b.resource_type_code.clone()),
+                            Cell::from(b.product_owner_service.clone()),
+                            Cell::from(b.description.clone()),
+                        ]
+                    })
+                    .collect();
+                Ok((rows, n, r.total_count))
+            }
+        },
+    )
+    .await
 }
 
 // --- usage types -----------------------------------------------------------------------------
@@ -762,44 +765,45 @@ async fn usage_types_export(
     view::rate_limit(v.user_id(), "export", view::EXPORTS_PER_MIN)?;
     let (cbc, creds, rt) = (state.cbc.clone(), v.creds.clone(), c.resource_type.clone());
     let search = c.q.clone();
-    let rows = view::paged_rows(UPSTREAM_LIMIT, move |offset, limit| {
-        let search = search.clone();
-        let (cbc, creds, req) = (
-            cbc.clone(),
-            creds.clone(),
-            usage_types_req(&rt, offset, limit),
-        );
-        async move {
-            let r = cbc
-                .call(&creds, &req)
-                .await
-                .map_err(|e| AppError::upstream_read("Exporting usage types", e))?;
-            let n = r.usage_types.len();
-            let rows = r
-                .usage_types
-                .iter()
-                .filter(|u| {
-                    search
-                        .as_deref()
-                        .is_none_or(|q| contains(&u.name, q) || contains(&u.code, q))
-                })
-                .map(|u| {
-                    vec![
-                        Cell::from(u.name.clone()),
-                        Cell::from(u.code.clone()),
-                        Cell::from(u.resource_type_code.clone()),
-                        Cell::from(u.service_type_code.clone()),
-                    ]
-                })
-                .collect();
-            Ok((rows, n, r.total_count))
-        }
-    });
-    Ok(csv_response(
+    export::paged_csv(
         "usage-types.csv",
         &["name", "code", "resource_type", "service_type"],
-        rows,
-    ))
+        UPSTREAM_LIMIT,
+        move |offset, limit| {
+            let search = search.clone();
+            let (cbc, creds, req) = (
+                cbc.clone(),
+                creds.clone(),
+                usage_types_req(&rt, offset, limit),
+            );
+            async move {
+                let r = cbc
+                    .call(&creds, &req)
+                    .await
+                    .map_err(|e| AppError::upstream_read("Exporting usage types", e))?;
+                let n = r.usage_types.len();
+                let rows = r
+                    .usage_types
+                    .iter()
+                    .filter(|u| {
+                        search
+                            .as_deref()
+                            .is_none_or(|q| contains(&u.name, q) || contains(&u.code, q))
+                    })
+                    .map(|u| {
+                        vec![
+                            Cell::from(u.name.clone()),
+                            Cell::from(u.code.clone()),
+                            Cell::from(u.resource_type_code.clone()),
+                            Cell::from(u.service_type_code.clone()),
+                        ]
+                    })
+                    .collect();
+                Ok((rows, n, r.total_count))
+            }
+        },
+    )
+    .await
 }
 
 // --- measurement units and conversions -------------------------------------------------------
@@ -957,37 +961,37 @@ async fn units_export(
         c.measure_type,
     );
     // One upstream call: ListMeasureUnits has no paging.
-    let rows = futures_util::stream::once(async move {
-        let r = cbc
-            .call(
-                &creds,
-                &ListMeasureUnitsRequest {
-                    x_language: Some(LANG.into()),
-                },
-            )
-            .await
-            .map_err(|e| AppError::upstream_read("Exporting measurement units", e))?;
-        Ok(r.measure_units
-            .iter()
-            .filter(|u| measure_type.is_none_or(|t| u.measure_type == Some(t)))
-            .filter(|u| {
-                search
-                    .as_deref()
-                    .is_none_or(|q| contains(&u.measure_name, q) || contains(&u.abbreviation, q))
-            })
-            .map(|u| {
-                vec![
-                    Cell::Int(u.measure_id.unwrap_or_default()),
-                    Cell::from(u.measure_name.clone()),
-                    Cell::from(u.abbreviation.clone()),
-                    Cell::Int(u.measure_type.unwrap_or_default()),
-                ]
-            })
-            .collect())
-    });
-    Ok(csv_response(
+    let r = cbc
+        .call(
+            &creds,
+            &ListMeasureUnitsRequest {
+                x_language: Some(LANG.into()),
+            },
+        )
+        .await
+        .map_err(|e| AppError::upstream_read("Exporting measurement units", e))?;
+    let rows = r
+        .measure_units
+        .iter()
+        .filter(|u| measure_type.is_none_or(|t| u.measure_type == Some(t)))
+        .filter(|u| {
+            search
+                .as_deref()
+                .is_none_or(|q| contains(&u.measure_name, q) || contains(&u.abbreviation, q))
+        })
+        .map(|u| {
+            vec![
+                Cell::Int(u.measure_id.unwrap_or_default()),
+                Cell::from(u.measure_name.clone()),
+                Cell::from(u.abbreviation.clone()),
+                Cell::Int(u.measure_type.unwrap_or_default()),
+            ]
+        })
+        .collect();
+    export::rows_csv(
         "measure-units.csv",
         &["measure_id", "name", "abbreviation", "measure_type"],
         rows,
-    ))
+    )
+    .await
 }

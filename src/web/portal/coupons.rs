@@ -17,7 +17,7 @@ use crate::cbc::ops::ListSubCustomerCouponsRequest;
 use crate::cbc::ops::coupons::UserCoupon;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::web::export::{Cell, csv_response};
+use crate::web::export::{self, Cell};
 use crate::web::format;
 use crate::web::paging::Pager;
 
@@ -262,43 +262,7 @@ async fn export(
     }
     view::rate_limit(v.user_id(), "export", view::EXPORTS_PER_MIN)?;
     let (cbc, creds, status, ctype) = (state.cbc.clone(), v.creds.clone(), c.status, c.coupon_type);
-    let rows = view::paged_rows(LIMIT, move |offset, limit| {
-        let (cbc, creds) = (cbc.clone(), creds.clone());
-        let req = ListSubCustomerCouponsRequest {
-            status,
-            coupon_type: ctype,
-            offset: Some(offset),
-            limit: Some(limit),
-            ..Default::default()
-        };
-        async move {
-            let r = cbc
-                .call(&creds, &req)
-                .await
-                .map_err(|e| AppError::upstream_read("Exporting coupons", e))?;
-            let n = r.user_coupons.len();
-            let rows = r
-                .user_coupons
-                .iter()
-                .map(|x| {
-                    vec![
-                        Cell::from(x.coupon_id.clone()),
-                        Cell::from(x.plan_name.clone()),
-                        Cell::from(view::names::coupon_type(x.coupon_type)),
-                        Cell::from(view::names::coupon_status(x.status)),
-                        Cell::Money(view::major(x.face_value, x.measure_id)),
-                        Cell::Money(view::major(x.balance, x.measure_id)),
-                        Cell::from(x.currency.clone()),
-                        Cell::from(x.valid_time.clone()),
-                        Cell::from(x.expire_time.clone()),
-                        Cell::from(limits(x)),
-                    ]
-                })
-                .collect();
-            Ok((rows, n, r.count))
-        }
-    });
-    Ok(csv_response(
+    export::paged_csv(
         "coupons.csv",
         &[
             "coupon_id",
@@ -312,6 +276,43 @@ async fn export(
             "expires_utc",
             "usage_limits",
         ],
-        rows,
-    ))
+        LIMIT,
+        move |offset, limit| {
+            let (cbc, creds) = (cbc.clone(), creds.clone());
+            let req = ListSubCustomerCouponsRequest {
+                status,
+                coupon_type: ctype,
+                offset: Some(offset),
+                limit: Some(limit),
+                ..Default::default()
+            };
+            async move {
+                let r = cbc
+                    .call(&creds, &req)
+                    .await
+                    .map_err(|e| AppError::upstream_read("Exporting coupons", e))?;
+                let n = r.user_coupons.len();
+                let rows = r
+                    .user_coupons
+                    .iter()
+                    .map(|x| {
+                        vec![
+                            Cell::from(x.coupon_id.clone()),
+                            Cell::from(x.plan_name.clone()),
+                            Cell::from(view::names::coupon_type(x.coupon_type)),
+                            Cell::from(view::names::coupon_status(x.status)),
+                            Cell::Money(view::major(x.face_value, x.measure_id)),
+                            Cell::Money(view::major(x.balance, x.measure_id)),
+                            Cell::from(x.currency.clone()),
+                            Cell::from(x.valid_time.clone()),
+                            Cell::from(x.expire_time.clone()),
+                            Cell::from(limits(x)),
+                        ]
+                    })
+                    .collect();
+                Ok((rows, n, r.count))
+            }
+        },
+    )
+    .await
 }

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::json;
-use time::{Date, OffsetDateTime, UtcOffset};
+use time::{OffsetDateTime, UtcOffset};
 
 use super::actions::{Fields, after_submit, repeat_of, tz_of};
 use crate::actions::orders::{self as order_actions, Benefit, PENDING_PAYMENT, status_name};
@@ -23,10 +23,11 @@ use crate::cbc::ops::{
     ListCustomerOrdersRequest, ListOrderDiscountsRequest, ListSubCustomerCouponsRequest,
     ShowCustomerOrderDetailsRequest, ShowRefundOrderDetailsRequest,
 };
+use crate::domain::Day;
 use crate::error::{AppError, AppResult};
 use crate::ownership::{self, kind};
 use crate::state::AppState;
-use crate::web::export::{Cell, csv_response};
+use crate::web::export::{self, Cell};
 use crate::web::format;
 use crate::web::page::{PageContext, flash};
 use crate::web::paging::{Pager, parse_page};
@@ -91,12 +92,10 @@ fn blank(o: &Option<String>) -> Option<&str> {
     o.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn parse_date(raw: Option<&str>, field: &'static str, errors: &mut FieldErrors) -> Option<Date> {
-    let d = super::view::parse_date(raw?);
-    if d.is_none() {
-        errors.add(field, "Use a date like 2026-01-31.");
-    }
-    d
+fn parse_day(raw: Option<&str>, field: &'static str, errors: &mut FieldErrors) -> Option<Day> {
+    Day::parse(raw?)
+        .map_err(|e| errors.add(field, e.message()))
+        .ok()
 }
 
 /// A validated date range as CBC time strings; at most one year long.
@@ -107,20 +106,19 @@ fn range(
     tz: UtcOffset,
     errors: &mut FieldErrors,
 ) -> (Option<String>, Option<String>) {
-    let f = parse_date(from, names.0, errors);
-    let t = parse_date(to, names.1, errors);
+    let f = parse_day(from, names.0, errors);
+    let t = parse_day(to, names.1, errors);
     if let (Some(f), Some(t)) = (f, t) {
         if t < f {
             errors.add(names.1, "The end date is before the start date.");
-        } else if (t - f).whole_days() > 365 {
+        } else if (t.date() - f.date()).whole_days() > 365 {
             errors.add(names.1, "The range can be at most one year.");
         }
     }
-    let start = f.map(|d| cbc_time(d.midnight().assume_offset(tz)));
-    let end = t.map(|d| {
-        cbc_time(d.midnight().assume_offset(tz) + time::Duration::days(1) - time::Duration::SECOND)
-    });
-    (start, end)
+    (
+        f.map(|d| cbc_time(d.start_at(tz))),
+        t.map(|d| cbc_time(d.end_at(tz))),
+    )
 }
 
 /// A parsed, validated list filter.
@@ -396,8 +394,10 @@ pub async fn export(
     Query(q): Query<OrderQuery>,
 ) -> AppResult<Response> {
     let tz = tz_of(&who);
-    let filter = parse_filter(&q, tz)
-        .map_err(|_| AppError::BadRequest("The filters are not valid.".to_owned()))?;
+    // Refused filters get the list page with the messages next to the fields.
+    let Ok(filter) = parse_filter(&q, tz) else {
+        return list(State(state), who, Query(q)).await;
+    };
     let creds = state.cbc_credentials(who.cloud_account_id).await?;
     let account = who.cloud_account_id;
     let base = ListCustomerOrdersRequest {
@@ -405,41 +405,7 @@ pub async fn export(
         offset: Some(0),
         ..filter.req
     };
-    let stream = futures_util::stream::unfold(Some(0i64), move |next| {
-        let state = state.clone();
-        let creds = creds.clone();
-        let base = base.clone();
-        async move {
-            let offset = next?;
-            let req = ListCustomerOrdersRequest {
-                offset: Some(offset),
-                ..base
-            };
-            let res = state.cbc.list_customer_orders(&creds, &req).await;
-            match res {
-                Err(e) => Some((
-                    Err(AppError::upstream_read("Exporting your orders", e)),
-                    None,
-                )),
-                Ok(ans) => {
-                    let ids: Vec<String> = ans
-                        .order_infos
-                        .iter()
-                        .filter_map(|o| o.order_id.clone())
-                        .collect();
-                    if let Err(e) = ownership::record(&state.db, account, kind::ORDER, &ids).await {
-                        return Some((Err(e), None));
-                    }
-                    let got = ans.order_infos.len() as i64;
-                    let total = ans.total_count.unwrap_or(0);
-                    let more = got == MAX_LIMIT as i64 && offset + got < total;
-                    let rows = ans.order_infos.iter().map(|o| csv_row(o, tz)).collect();
-                    Some((Ok(rows), more.then_some(offset + got)))
-                }
-            }
-        }
-    });
-    Ok(csv_response(
+    export::paged_csv(
         "orders.csv",
         &[
             "Order ID",
@@ -452,8 +418,33 @@ pub async fn export(
             "List price",
             "Amount after discount",
         ],
-        stream,
-    ))
+        MAX_LIMIT as i64,
+        move |offset, limit| {
+            let state = state.clone();
+            let creds = creds.clone();
+            let req = ListCustomerOrdersRequest {
+                offset: Some(offset),
+                limit: Some(limit),
+                ..base.clone()
+            };
+            async move {
+                let ans = state
+                    .cbc
+                    .list_customer_orders(&creds, &req)
+                    .await
+                    .map_err(|e| AppError::upstream_read("Exporting your orders", e))?;
+                let ids: Vec<String> = ans
+                    .order_infos
+                    .iter()
+                    .filter_map(|o| o.order_id.clone())
+                    .collect();
+                ownership::record(&state.db, account, kind::ORDER, &ids).await?;
+                let rows = ans.order_infos.iter().map(|o| csv_row(o, tz)).collect();
+                Ok((rows, ans.order_infos.len(), ans.total_count))
+            }
+        },
+    )
+    .await
 }
 
 fn csv_row(o: &CustomerOrder, tz: UtcOffset) -> Vec<Cell> {

@@ -20,10 +20,11 @@ use crate::cbc::ops::{
     ListFreeResourceInfosRequest, ListFreeResourceUsagesRequest,
     ListFreeResourcesUsageRecordsRequest,
 };
+use crate::domain::Day;
 use crate::error::{AppError, AppResult};
 use crate::ownership;
 use crate::state::AppState;
-use crate::web::export::{Cell, csv_response};
+use crate::web::export::{self, Cell};
 use crate::web::paging::Pager;
 
 pub const PACKAGES: &str = "/packages";
@@ -254,38 +255,7 @@ async fn packages_export(
     }
     view::rate_limit(v.user_id(), "export", view::EXPORTS_PER_MIN)?;
     let (cbc, creds) = (state.cbc.clone(), v.creds.clone());
-    let rows = view::paged_rows(EXPORT_LIMIT, move |offset, limit| {
-        let (cbc, creds) = (cbc.clone(), creds.clone());
-        async move {
-            let r = cbc
-                .call(&creds, &list_req(status, offset, limit))
-                .await
-                .map_err(|e| AppError::upstream_read("Exporting resource packages", e))?;
-            let n = r.free_resource_packages.len();
-            let rows = r
-                .free_resource_packages
-                .iter()
-                .flat_map(|p| {
-                    p.free_resources.iter().map(move |i| {
-                        vec![
-                            Cell::from(p.order_instance_id.clone()),
-                            Cell::from(p.product_name.clone()),
-                            Cell::from(view::names::package_status(p.status)),
-                            Cell::from(p.effective_time.clone()),
-                            Cell::from(p.expire_time.clone()),
-                            Cell::from(i.free_resource_id.clone()),
-                            Cell::from(i.usage_type_name.clone()),
-                            Cell::from(i.amount.clone()),
-                            Cell::from(i.original_amount.clone()),
-                            Cell::from(unit(i.measure_id)),
-                        ]
-                    })
-                })
-                .collect();
-            Ok((rows, n, r.total_count))
-        }
-    });
-    Ok(csv_response(
+    export::paged_csv(
         "resource-packages.csv",
         &[
             "package_id",
@@ -299,8 +269,40 @@ async fn packages_export(
             "total",
             "unit",
         ],
-        rows,
-    ))
+        EXPORT_LIMIT,
+        move |offset, limit| {
+            let (cbc, creds) = (cbc.clone(), creds.clone());
+            async move {
+                let r = cbc
+                    .call(&creds, &list_req(status, offset, limit))
+                    .await
+                    .map_err(|e| AppError::upstream_read("Exporting resource packages", e))?;
+                let n = r.free_resource_packages.len();
+                let rows = r
+                    .free_resource_packages
+                    .iter()
+                    .flat_map(|p| {
+                        p.free_resources.iter().map(move |i| {
+                            vec![
+                                Cell::from(p.order_instance_id.clone()),
+                                Cell::from(p.product_name.clone()),
+                                Cell::from(view::names::package_status(p.status)),
+                                Cell::from(p.effective_time.clone()),
+                                Cell::from(p.expire_time.clone()),
+                                Cell::from(i.free_resource_id.clone()),
+                                Cell::from(i.usage_type_name.clone()),
+                                Cell::from(i.amount.clone()),
+                                Cell::from(i.original_amount.clone()),
+                                Cell::from(unit(i.measure_id)),
+                            ]
+                        })
+                    })
+                    .collect();
+                Ok((rows, n, r.total_count))
+            }
+        },
+    )
+    .await
 }
 
 // --- deduction records -----------------------------------------------------------------------
@@ -342,16 +344,15 @@ impl Window {
 /// Dates are days in UTC+8 (as CBC counts them); default: the last 30 days.
 fn check_window(q: &PackageQuery, now: OffsetDateTime, errors: &mut FieldErrors) -> Window {
     let today = now.to_offset(view::cbc_offset()).date();
-    let mut date =
-        |field: &'static str, label: &str, raw: &Option<String>, default| match view::opt(raw) {
-            None => default,
-            Some(s) => view::parse_date(s).unwrap_or_else(|| {
-                errors.add(field, format!("{label} must be a date like 2026-03-01."));
-                default
-            }),
-        };
-    let from = date("from", "From", &q.from, today - Duration::days(30));
-    let to = date("to", "To", &q.to, today);
+    let mut date = |field: &'static str, raw: &Option<String>, default| match view::opt(raw) {
+        None => default,
+        Some(s) => Day::parse(s).map(Day::date).unwrap_or_else(|e| {
+            errors.add(field, e.message());
+            default
+        }),
+    };
+    let from = date("from", &q.from, today - Duration::days(30));
+    let to = date("to", &q.to, today);
     if errors.is_empty() {
         if to < from {
             errors.add("to", "The end date must not be before the start date.");
@@ -490,43 +491,16 @@ async fn records_export(
     customer: Customer,
     Query(q): Query<PackageQuery>,
 ) -> AppResult<Response> {
-    let v = Viewer::load(&state, customer).await?;
     let mut errors = FieldErrors::default();
     let w = check_window(&q, OffsetDateTime::now_utc(), &mut errors);
     if !errors.is_empty() {
-        return Err(AppError::BadRequest(errors.summary().unwrap_or_default()));
+        // The records page again, with the messages next to the fields.
+        return records(State(state), customer, Query(q)).await;
     }
+    let v = Viewer::load(&state, customer).await?;
     view::rate_limit(v.user_id(), "export", view::EXPORTS_PER_MIN)?;
     let (cbc, creds) = (state.cbc.clone(), v.creds.clone());
-    let rows = view::paged_rows(EXPORT_LIMIT, move |offset, limit| {
-        let (cbc, creds, req) = (cbc.clone(), creds.clone(), w.req(offset, limit));
-        async move {
-            let r = cbc
-                .call(&creds, &req)
-                .await
-                .map_err(|e| AppError::upstream_read("Exporting package usage records", e))?;
-            let n = r.free_resource_records.len();
-            let rows = r
-                .free_resource_records
-                .iter()
-                .map(|x| {
-                    vec![
-                        Cell::from(x.deduct_time.clone()),
-                        Cell::from(x.free_resource_id.clone()),
-                        Cell::from(x.product_name.clone()),
-                        Cell::from(x.resource_id.clone()),
-                        Cell::from(x.resource_type_code.clone()),
-                        Cell::from(x.usage_type_code.clone()),
-                        Cell::from(x.used_amount.clone()),
-                        Cell::from(x.remaining_amount.clone()),
-                        Cell::from(unit(x.measure_id)),
-                    ]
-                })
-                .collect();
-            Ok((rows, n, r.total_count))
-        }
-    });
-    Ok(csv_response(
+    export::paged_csv(
         "package-usage-records.csv",
         &[
             "deducted_utc",
@@ -539,8 +513,37 @@ async fn records_export(
             "remaining",
             "unit",
         ],
-        rows,
-    ))
+        EXPORT_LIMIT,
+        move |offset, limit| {
+            let (cbc, creds, req) = (cbc.clone(), creds.clone(), w.req(offset, limit));
+            async move {
+                let r = cbc
+                    .call(&creds, &req)
+                    .await
+                    .map_err(|e| AppError::upstream_read("Exporting package usage records", e))?;
+                let n = r.free_resource_records.len();
+                let rows = r
+                    .free_resource_records
+                    .iter()
+                    .map(|x| {
+                        vec![
+                            Cell::from(x.deduct_time.clone()),
+                            Cell::from(x.free_resource_id.clone()),
+                            Cell::from(x.product_name.clone()),
+                            Cell::from(x.resource_id.clone()),
+                            Cell::from(x.resource_type_code.clone()),
+                            Cell::from(x.usage_type_code.clone()),
+                            Cell::from(x.used_amount.clone()),
+                            Cell::from(x.remaining_amount.clone()),
+                            Cell::from(unit(x.measure_id)),
+                        ]
+                    })
+                    .collect();
+                Ok((rows, n, r.total_count))
+            }
+        },
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 //!
 //! The form is a GET (a price inquiry changes nothing), so a quote is a shareable URL. Every
 //! input is checked against allowlists before any upstream call (422 with messages otherwise),
-//! then a per-user rate limit applies (429). Products, regions and codes come from the catalog
+//! then a per-user rate limit applies (429). The `project_id` sent is the IAM project of the
+//! chosen region, stored on the cloud account by staff; a region without one is explained and
+//! not asked. Products, regions and codes come from the catalog
 //! reference in `tests/fixtures/cbc-api/catalog/` (the sandbox prices the same codes).
 
 use std::sync::OnceLock;
@@ -27,6 +29,7 @@ use crate::cbc::ops::{
     ListOnDemandResourceRatingsRequest, ListOnDemandResourceRatingsResponse,
     ListRateOnPeriodDetailRequest, ListRateOnPeriodDetailResponse,
 };
+use crate::db;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::format;
@@ -79,11 +82,22 @@ impl Spec {
     }
 }
 
+/// A region of the reference catalog.
 #[derive(Debug, Clone, Deserialize)]
-struct Region {
-    region_code: String,
+pub struct Region {
+    pub region_code: String,
     #[serde(default)]
-    region_name: Option<String>,
+    pub region_name: Option<String>,
+}
+
+impl Region {
+    /// `Name (code)`, or the code alone.
+    pub fn label(&self) -> String {
+        match &self.region_name {
+            Some(n) if !n.is_empty() => format!("{n} ({})", self.region_code),
+            _ => self.region_code.clone(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -107,7 +121,9 @@ fn specs() -> &'static [Spec] {
     })
 }
 
-fn regions() -> &'static [Region] {
+/// The regions of the reference catalog, the same the sandbox prices (and the admin page lists
+/// for per-region projects).
+pub fn regions() -> &'static [Region] {
     static R: OnceLock<Vec<Region>> = OnceLock::new();
     R.get_or_init(|| {
         serde_json::from_str::<RegionsFile>(include_str!(
@@ -457,16 +473,17 @@ fn tabs(current: &str) -> Vec<Tab> {
     .collect()
 }
 
-fn form(q: &PriceQuery, e: &FieldErrors, compare: bool) -> Vec<Filter> {
+fn form(q: &PriceQuery, e: &FieldErrors, compare: bool, projects: &Projects) -> Vec<Filter> {
     let raw = |v: &Option<String>| v.clone().unwrap_or_default();
     let region = view::opt(&q.region).unwrap_or("eu-west-101").to_owned();
     let region_opts: Vec<Opt> = regions()
         .iter()
         .map(|r| Opt {
             value: r.region_code.clone(),
-            label: match &r.region_name {
-                Some(n) if !n.is_empty() => format!("{n} ({})", r.region_code),
-                _ => r.region_code.clone(),
+            label: if projects.contains_key(&r.region_code) {
+                r.label()
+            } else {
+                format!("{} — no project, cannot be priced", r.label())
             },
             selected: r.region_code == region,
         })
@@ -573,13 +590,19 @@ fn config_label(i: &Inquiry) -> String {
     )
 }
 
-fn page(ctx: PageContext, q: &PriceQuery, e: &FieldErrors, compare: bool) -> PricingPage {
+fn page(
+    ctx: PageContext,
+    q: &PriceQuery,
+    e: &FieldErrors,
+    compare: bool,
+    projects: &Projects,
+) -> PricingPage {
     PricingPage {
         ctx,
         tabs: tabs(if compare { COMPARE } else { PRICING }),
         compare,
         form_action: (if compare { COMPARE } else { PRICING }).to_owned(),
-        filters: form(q, e, compare),
+        filters: form(q, e, compare, projects),
         form_error: e.summary(),
         config: String::new(),
         quotes: Vec::new(),
@@ -593,6 +616,32 @@ fn refused(p: PricingPage) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, p).into_response()
 }
 
+/// The customer's cloud account's IAM project per region (`region -> project id`).
+type Projects = std::collections::BTreeMap<String, String>;
+
+/// What the page says for a region whose project staff have not set.
+const NO_PROJECT: &str = "Prices cannot be asked in this region yet: your cloud account has no project there. Ask a portal administrator to add the region's project ID.";
+
+/// Checks the inquiry, then that the chosen region has a project: price inquiries name the
+/// region's IAM project, so a region without one is explained and never asked upstream.
+async fn checked(
+    state: &AppState,
+    v: &Viewer,
+    q: &PriceQuery,
+    compare: bool,
+) -> AppResult<(Option<(Inquiry, String)>, FieldErrors, Projects)> {
+    let projects = db::accounts::projects(&state.db, v.customer.cloud_account_id).await?;
+    let (inq, mut e) = check(q, compare);
+    let inq = inq.and_then(|i| match projects.get(&i.region) {
+        Some(p) => Some((i, p.clone())),
+        None => {
+            e.add("region", NO_PROJECT);
+            None
+        }
+    });
+    Ok((inq, e, projects))
+}
+
 async fn pricing(
     State(state): State<AppState>,
     customer: Customer,
@@ -601,15 +650,15 @@ async fn pricing(
     let v = Viewer::load(&state, customer).await?;
     let ctx = v.ctx(&state, "pricing").await?;
     if !submitted(&q) {
-        return Ok(page(ctx, &q, &FieldErrors::default(), false).into_response());
+        let projects = db::accounts::projects(&state.db, v.customer.cloud_account_id).await?;
+        return Ok(page(ctx, &q, &FieldErrors::default(), false, &projects).into_response());
     }
-    let (inq, e) = check(&q, false);
-    let mut p = page(ctx, &q, &e, false);
-    let Some(i) = inq else {
+    let (inq, e, projects) = checked(&state, &v, &q, false).await?;
+    let mut p = page(ctx, &q, &e, false, &projects);
+    let Some((i, project)) = inq else {
         return Ok(refused(p));
     };
     view::rate_limit(v.user_id(), "price", view::PRICE_INQUIRIES_PER_MIN)?;
-    let project = v.creds.domain_id.clone();
     let mut st = Staleness::default();
     p.config = config_label(&i);
     if i.mode == "ppu" {
@@ -691,15 +740,15 @@ async fn compare(
     let v = Viewer::load(&state, customer).await?;
     let ctx = v.ctx(&state, "pricing").await?;
     if !submitted(&q) {
-        return Ok(page(ctx, &q, &FieldErrors::default(), true).into_response());
+        let projects = db::accounts::projects(&state.db, v.customer.cloud_account_id).await?;
+        return Ok(page(ctx, &q, &FieldErrors::default(), true, &projects).into_response());
     }
-    let (inq, e) = check(&q, true);
-    let mut p = page(ctx, &q, &e, true);
-    let Some(i) = inq else {
+    let (inq, e, projects) = checked(&state, &v, &q, true).await?;
+    let mut p = page(ctx, &q, &e, true, &projects);
+    let Some((i, project)) = inq else {
         return Ok(refused(p));
     };
     view::rate_limit(v.user_id(), "price", view::PRICE_INQUIRIES_PER_MIN)?;
-    let project = v.creds.domain_id.clone();
     let (ppu_req, month_req, year_req) = (
         i.ppu_req(&project, HOURS_PER_MONTH),
         i.period_req(&project, 2, 1),

@@ -23,10 +23,11 @@ use crate::auth::extract::{Customer, Manager};
 use crate::cbc::AccountCredentials;
 use crate::cbc::ops::ListPayPerUseCustomerResourcesRequest;
 use crate::cbc::ops::subscriptions::CustomerResource;
+use crate::domain::Day;
 use crate::error::{AppError, AppResult};
 use crate::ownership::{self, kind};
 use crate::state::AppState;
-use crate::web::export::{Cell, csv_response};
+use crate::web::export::{self, Cell};
 use crate::web::format;
 use crate::web::page::PageContext;
 use crate::web::paging::{Pager, parse_page};
@@ -122,27 +123,20 @@ fn parse_filter(q: &ResourceQuery, tz: UtcOffset) -> Result<Filter, FieldErrors>
             _ => errors.add("expiring", "Choose 7, 15 or 30 days."),
         }
     } else {
-        let f = blank(&q.expire_from).map(|s| (s, super::view::parse_date(s)));
-        let t = blank(&q.expire_to).map(|s| (s, super::view::parse_date(s)));
-        if let Some((_, None)) = f {
-            errors.add("expire_from", "Use a date like 2026-01-31.");
-        }
-        if let Some((_, None)) = t {
-            errors.add("expire_to", "Use a date like 2026-01-31.");
-        }
-        let f = f.and_then(|x| x.1);
-        let t = t.and_then(|x| x.1);
+        let mut day = |field: &'static str, raw: &Option<String>| {
+            Day::parse(blank(raw)?)
+                .map_err(|e| errors.add(field, e.message()))
+                .ok()
+        };
+        let f = day("expire_from", &q.expire_from);
+        let t = day("expire_to", &q.expire_to);
         if let (Some(f), Some(t)) = (f, t)
             && t < f
         {
             errors.add("expire_to", "The end date is before the start date.");
         }
-        begin = f.map(|d| cbc_time(d.midnight().assume_offset(tz)));
-        end = t.map(|d| {
-            cbc_time(
-                d.midnight().assume_offset(tz) + time::Duration::days(1) - time::Duration::SECOND,
-            )
-        });
+        begin = f.map(|d| cbc_time(d.start_at(tz)));
+        end = t.map(|d| cbc_time(d.end_at(tz)));
     }
     let status = match blank(&q.status) {
         None => None,
@@ -497,8 +491,10 @@ pub async fn export(
     Query(q): Query<ResourceQuery>,
 ) -> AppResult<Response> {
     let tz = tz_of(&who);
-    let filter = parse_filter(&q, tz)
-        .map_err(|_| AppError::BadRequest("The filters are not valid.".to_owned()))?;
+    // Refused filters get the list page with the messages next to the fields.
+    let Ok(filter) = parse_filter(&q, tz) else {
+        return list(State(state), who, Query(q)).await;
+    };
     let creds = state.cbc_credentials(who.cloud_account_id).await?;
     let (all, _) = res::all_resources(&state, &creds, &filter.req)
         .await
@@ -530,8 +526,7 @@ pub async fn export(
             ]);
         }
     }
-    let stream = futures_util::stream::once(async move { Ok::<_, AppError>(rows) });
-    Ok(csv_response(
+    export::rows_csv(
         "renewals.csv",
         &[
             "Resource ID",
@@ -545,8 +540,9 @@ pub async fn export(
             "Expires",
             "At expiry",
         ],
-        stream,
-    ))
+        rows,
+    )
+    .await
 }
 
 /// Parses the selected resource ids: 1 to [`MAX_SELECTED`], plain id characters.

@@ -1,9 +1,8 @@
 //! Shared pieces of the customer read pages: the generic list page (filters, sortable table,
 //! pager, export link), upstream reads with the stale notice, enum names, money and time
-//! formatting, input checks, per-user rate limits and paged CSV export streams.
+//! formatting, input checks and per-user rate limits.
 
 use std::collections::HashMap;
-use std::future::Future;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -11,7 +10,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use futures_util::Stream;
 use rust_decimal::Decimal;
 use time::{Date, Month, OffsetDateTime, UtcOffset};
 use uuid::Uuid;
@@ -21,7 +19,6 @@ use crate::cbc::ops::Operation;
 use crate::cbc::{AccountCredentials, Cached};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::web::export::Cell;
 use crate::web::format;
 use crate::web::page::PageContext;
 use crate::web::paging::Pager;
@@ -520,12 +517,6 @@ pub fn check_cycle(errors: &mut FieldErrors, raw: &Option<String>, now: OffsetDa
     c
 }
 
-/// A `YYYY-MM-DD` date.
-pub fn parse_date(s: &str) -> Option<Date> {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(s.trim(), &fmt).ok()
-}
-
 /// `YYYY-MM-DD`.
 pub fn date_str(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
@@ -575,51 +566,6 @@ pub fn rate_limit(user: Uuid, kind: &'static str, per_minute: u32) -> AppResult<
 pub const PRICE_INQUIRIES_PER_MIN: u32 = 30;
 /// CSV exports per user per minute.
 pub const EXPORTS_PER_MIN: u32 = 6;
-
-// ---------------------------------------------------------------------------------------------
-// Streamed exports.
-
-/// Rows of an export, fetched page by page from CBC with `fetch(offset, limit)`, which returns
-/// the page's rows (possibly filtered here), how many rows upstream sent, and the upstream total. Only one page is held at a time. Pages go fresh
-/// to CBC (not through the read cache), so a large export does not fill the cache.
-pub fn paged_rows<F, Fut>(
-    limit: i64,
-    fetch: F,
-) -> impl Stream<Item = Result<Vec<Vec<Cell>>, AppError>> + Send + 'static
-where
-    F: FnMut(i64, i64) -> Fut + Send + 'static,
-    Fut: Future<Output = AppResult<(Vec<Vec<Cell>>, usize, Option<i64>)>> + Send + 'static,
-{
-    struct St<F> {
-        fetch: F,
-        offset: i64,
-        done: bool,
-    }
-    futures_util::stream::unfold(
-        St {
-            fetch,
-            offset: 0,
-            done: false,
-        },
-        move |mut st| async move {
-            if st.done {
-                return None;
-            }
-            match (st.fetch)(st.offset, limit).await {
-                Ok((rows, fetched, total)) => {
-                    let n = fetched as i64;
-                    st.offset += n;
-                    st.done = n < limit || total.is_some_and(|t| st.offset >= t) || n == 0;
-                    Some((Ok(rows), st))
-                }
-                Err(e) => {
-                    st.done = true;
-                    Some((Err(e), st))
-                }
-            }
-        },
-    )
-}
 
 // ---------------------------------------------------------------------------------------------
 // The generic list page.
@@ -959,61 +905,5 @@ mod tests {
         let mut e = FieldErrors::default();
         assert!(check_code(&mut e, "q", "Name", &Some("<script>".into()), 64).is_none());
         assert!(!e.is_empty());
-    }
-
-    #[tokio::test]
-    async fn paged_rows_stop_at_the_total() {
-        use futures_util::StreamExt;
-        let calls = Arc::new(Mutex::new(Vec::new()));
-        let seen = calls.clone();
-        let stream = paged_rows(10, move |offset, limit| {
-            seen.lock().expect("lock").push(offset);
-            async move {
-                let n = (25 - offset).clamp(0, limit);
-                Ok((
-                    (0..n).map(|i| vec![Cell::Int(offset + i)]).collect(),
-                    n as usize,
-                    Some(25),
-                ))
-            }
-        });
-        let batches: Vec<_> = stream.collect().await;
-        let rows: usize = batches.iter().map(|b| b.as_ref().map_or(0, Vec::len)).sum();
-        assert_eq!(rows, 25);
-        assert_eq!(*calls.lock().expect("lock"), vec![0, 10, 20]);
-    }
-
-    #[tokio::test]
-    async fn exported_text_that_looks_like_a_formula_is_neutralised() {
-        let rows = paged_rows(2, |offset, _limit| async move {
-            let rows = if offset == 0 {
-                vec![
-                    vec![
-                        Cell::Text("=HYPERLINK(\"http://evil\")".into()),
-                        Cell::Money(Decimal::new(-1250, 2)),
-                    ],
-                    vec![
-                        Cell::Text("@SUM(A1)".into()),
-                        Cell::Money(Decimal::new(5, 0)),
-                    ],
-                ]
-            } else {
-                vec![vec![
-                    Cell::Text("ecs-01".into()),
-                    Cell::Money(Decimal::new(123456, 3)),
-                ]]
-            };
-            let n = rows.len();
-            Ok((rows, n, Some(3)))
-        });
-        let res = crate::web::export::csv_response("x.csv", &["name", "amount"], rows);
-        let body = axum::body::to_bytes(res.into_body(), 1 << 20)
-            .await
-            .expect("body");
-        let text = String::from_utf8(body.to_vec()).expect("utf8");
-        assert_eq!(
-            text,
-            "name,amount\n\"'=HYPERLINK(\"\"http://evil\"\")\",-12.50\n'@SUM(A1),5.00\necs-01,123.46\n"
-        );
     }
 }
