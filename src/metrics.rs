@@ -167,6 +167,10 @@ pub fn cbc_outcome(err: Option<&CbcError>) -> &'static str {
         Some(CbcError::CircuitOpen { .. }) => "circuit_open",
         Some(CbcError::Busy { .. }) => "busy",
         Some(CbcError::InvalidRequest(_)) => "invalid",
+        // An account's endpoint that resolves inward, or an answer that redirects: both are
+        // the operator's to fix.
+        Some(CbcError::EndpointRefused(_)) => "endpoint_refused",
+        Some(CbcError::Redirected { .. }) => "redirected",
     }
 }
 
