@@ -21,13 +21,11 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   # The set-up server listens on a private socket only, so that health checks (pg_isready on
   # the usual socket) stay red until the real server runs.
   init_sock=$(mktemp -d); chown postgres "$init_sock"
-  as_pg postgres -c listen_addresses='' -c unix_socket_directories="$init_sock" &
-  pid=$!
-  until as_pg pg_isready -q -h "$init_sock"; do sleep 0.2; done
+  as_pg pg_ctl -D "$PGDATA" -w -s -o "-c listen_addresses='' -c unix_socket_directories=$init_sock" start
   if [ "$db" != postgres ]; then
     as_pg createdb -h "$init_sock" -U "$user" "$db"
   fi
-  kill -INT "$pid"; wait "$pid" || true
+  as_pg pg_ctl -D "$PGDATA" -w -s -m fast stop
   echo "database $db initialised for user $user"
 fi
 unset POSTGRES_PASSWORD
