@@ -75,7 +75,7 @@ pub fn pool(opts: PgConnectOptions, max_connections: u32) -> PgPool {
 }
 
 /// Key of the advisory lock held while the schema changes; any constant unique to the portal.
-const MIGRATION_LOCK: i64 = 0x6362_6370_6d69_67; // "cbcpmig"
+const MIGRATION_LOCK: i64 = 0x0063_6263_706d_6967; // "cbcpmig"
 
 /// Runs `work` while holding the portal's migration lock, so that of several replicas starting
 /// at once exactly one changes the schema and the others wait, then find nothing left to do.
