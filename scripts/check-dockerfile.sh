@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# No Docker engine here, so check the Dockerfile by running what it runs, as far as possible
-# without one: every COPY source exists, the build command works offline-checked (in debug, to
+# Quick checks of the Dockerfile that need no Docker engine (scripts/container-test.sh builds and
+# runs the image for real): every COPY source exists, the build command works offline-checked (in debug, to
 # keep CI fast; the release profile differs only in optimisation), the binary has the
 # subcommands the image uses, and it carries no secrets.
 set -euo pipefail

@@ -140,10 +140,18 @@ fi
 
 # --- the image --------------------------------------------------------------------------------
 say "docker build -t $IMAGE . (release build inside the builder)"
+id_of() { docker image inspect -f '{{.Id}}' "$1" 2>/dev/null || true; }
+old_image=$(id_of "$IMAGE"); old_stage=$(id_of "$IMAGE-build-stage")
 t0=$(date +%s)
 build -t "$IMAGE" .
 build_secs=$(( $(date +%s) - t0 ))
 echo "built in ${build_secs} s"
+# Name the build stage (all cached, instant) so its dependency layer survives clean-ups, and drop
+# the previous run's image and stage: each source change would otherwise leave 2 GB behind.
+build --target build -t "$IMAGE-build-stage" .
+drop_if_replaced() { if [ -n "$1" ] && [ "$1" != "$2" ]; then docker rmi "$1" >/dev/null 2>&1 || true; fi; }
+drop_if_replaced "$old_image" "$(id_of "$IMAGE")"
+drop_if_replaced "$old_stage" "$(id_of "$IMAGE-build-stage")"
 if [ -n "${CONTAINER_TEST_REBUILD:-}" ]; then
   say "rebuild after a one-line source change"
   mkdir -p "$work/ctx"
@@ -185,6 +193,9 @@ wait_healthy() {
   docker logs "$c" 2>&1 | tail -n 20 >&2
   fail "$c is not healthy (health: ${s:-none})"
 }
+# Whole outputs go to variables before grep: with pipefail, `cmd | grep -q` fails whenever grep
+# stops reading before cmd has written everything.
+setup_link() { local logs; logs=$(docker logs "$1" 2>&1); grep -m 1 -oE 'http://[^ ]+/setup\?token=[A-Za-z0-9_-]+' <<<"$logs" || true; }
 t0=$(date +%s)
 wait_healthy "$name"
 echo "healthy after $(( $(date +%s) - t0 )) s (HEALTHCHECK: cbc-portal healthcheck)"
@@ -193,7 +204,7 @@ uid=$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")
 [ "$uid" = 10001 ] || fail "the portal runs as uid $uid, not 10001"
 echo "runs as uid $uid"
 rss_idle=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
-link=$(docker logs "$name" 2>&1 | grep -oE 'http://[^ ]+/setup\?token=[A-Za-z0-9_-]+' | head -n 1)
+link=$(setup_link "$name")
 [ -n "$link" ] || fail "no setup link in docker logs"
 echo "setup link found in docker logs"
 
@@ -202,14 +213,15 @@ python3 scripts/container/signin.py "$link" --drain "$name" "http://127.0.0.1:$s
 walk=$!
 # Scrape while the walk runs (the metrics listener stops with the server).
 sleep 3
-curl -fsS "http://127.0.0.1:$metrics_port/metrics" | grep -q '^portal_http_requests_total{' \
+metrics=$(curl -fsS "http://127.0.0.1:$metrics_port/metrics" || true)
+grep -q '^portal_http_requests_total{' <<<"$metrics" \
   || fail "the metrics listener does not serve portal_http_requests_total"
 echo "  ok   the metrics listener serves the portal's series"
 rss_after=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
 wait "$walk" || fail "the sign-in walk failed"
 code=$(timeout 40 docker wait "$name" || echo timeout)
 [ "$code" = 0 ] || fail "after SIGTERM the container exited with $code"
-docker logs "$name" 2>&1 | grep -q 'draining in-flight requests' || fail "no drain in the logs"
+grep -q 'draining in-flight requests' <<<"$(docker logs "$name" 2>&1)" || fail "no drain in the logs"
 echo "  ok   exited 0 after draining"
 docker rm "$name" >/dev/null
 
@@ -221,7 +233,7 @@ else
   command -v docker-compose >/dev/null && compose=(docker-compose)
 fi
 [ ${#compose[@]} -gt 0 ] || fail "neither 'docker compose' nor docker-compose is available"
-say "compose.yaml: db + portal with secret files ($("${compose[@]}" version --short 2>/dev/null || "${compose[@]}" version | head -n 1))"
+say "compose.yaml: db + portal with secret files ($("${compose[@]}" version --short 2>/dev/null || echo "${compose[*]}"))"
 mkdir -p "$work/compose/.secrets"
 cp compose.yaml "$work/compose/"
 openssl rand -hex 16 > "$work/compose/.secrets/db_password"
@@ -234,13 +246,13 @@ portal_c=$(cd "$work/compose" && PORTAL_PORT=$compose_port "${compose[@]}" -p "c
 wait_healthy "$portal_c"
 curl -fsS "http://127.0.0.1:$compose_port/readyz" >/dev/null || fail "the published port does not answer /readyz"
 echo "  ok   portal healthy, /readyz answers on the published port $compose_port"
-link=$(docker logs "$portal_c" 2>&1 | grep -oE 'http://[^ ]+/setup\?token=[A-Za-z0-9_-]+' | head -n 1)
+link=$(setup_link "$portal_c")
 [ -n "$link" ] || fail "no setup link in the compose portal's logs"
 python3 scripts/container/signin.py "$link" || fail "sign-in through compose failed"
 (cd "$work/compose" && "${compose[@]}" -p "cbcportal$RUN_ID" down -v) >/dev/null 2>&1
 
 say "figures"
-echo "image $IMAGE: $(( size / 1024 / 1024 )) MiB"
+echo "image $IMAGE: $(( size / 1024 / 1024 )) MiB ($(( size / 1000 / 1000 )) MB)"
 echo "idle RSS of the release binary in the container: $(( rss_idle / 1024 )) MiB after start, $(( rss_after / 1024 )) MiB after signing in"
 echo "image build: ${build_secs} s; container test: $(( $(date +%s) - started )) s"
 echo "container test passed"
