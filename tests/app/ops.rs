@@ -287,8 +287,9 @@ async fn route_labels_are_templates_so_a_thousand_ids_add_no_series() {
     );
 
     let after = scrape(&metrics).await;
-    // Other tests in this process record into the same registry, so only the series of the
-    // routes hit here must stay put; the whole registry may grow a little, never by 1,000.
+    // Other tests in this process record into the same registry (concurrently, with their own
+    // routes and statuses), so only the series of the routes hit here must stay put; that no
+    // label anywhere carries a requested id is checked below.
     let ours = |m: &HashMap<String, f64>| {
         m.keys()
             .filter(|k| k.contains(r#"route="/orders/{id}""#) || k.contains(r#"route="unmatched""#))
@@ -302,12 +303,6 @@ async fn route_labels_are_templates_so_a_thousand_ids_add_no_series() {
             .keys()
             .filter(|k| !before.contains_key(*k))
             .collect::<Vec<_>>()
-    );
-    assert!(
-        after.len() < before.len() + 100,
-        "the registry grew from {} to {} series",
-        before.len(),
-        after.len()
     );
     let text: String = after.keys().cloned().collect::<Vec<_>>().join("\n");
     assert!(
